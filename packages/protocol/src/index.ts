@@ -1,0 +1,4 @@
+// The agent <-> coordinator protocol: envelope, message catalogs by direction, job kinds.
+export * from "./envelope";
+export * from "./messages";
+export * from "./jobs";

@@ -1,0 +1,105 @@
+// Message catalogs by direction. Both the coordinator and the agent import these and validate
+// every frame against them. Adding a field is backwards compatible (zod strips unknown keys);
+// changing a meaning needs a new message type or a PROTOCOL_VERSION bump.
+import { z } from "zod";
+
+export const ZErrorBody = z.object({
+  code: z.string().min(1).max(64),
+  message: z.string().max(4000),
+  details: z.unknown().optional(),
+});
+export type TErrorBody = z.infer<typeof ZErrorBody>;
+
+export const ZRole = z.enum(["database", "storage"]);
+
+export const ZDiscoveredCluster = z.object({
+  pgdata: z.string(),
+  port: z.number().int().nullable(),
+  version: z.number().int().nullable(),
+  systemIdentifier: z.string().nullable(),
+  role: z.enum(["primary", "standby", "unknown"]),
+  running: z.boolean(),
+  socketDir: z.string().nullable().optional(),
+});
+export type TDiscoveredCluster = z.infer<typeof ZDiscoveredCluster>;
+
+export const ZPoolInfo = z.object({
+  name: z.string(),
+  driver: z.enum(["zfs", "directory"]),
+  mountpoint: z.string(),
+  sizeBytes: z.number(),
+  freeBytes: z.number(),
+  health: z.string().optional(),
+});
+export type TPoolInfo = z.infer<typeof ZPoolInfo>;
+
+export const ZCapabilities = z.object({
+  postgresVersions: z.array(z.number().int()),
+  postgresBinDirs: z.record(z.string(), z.string()).default({}),
+  zfs: z.boolean(),
+  zpool: z.boolean(),
+  pools: z.array(ZPoolInfo).default([]),
+  serviceUser: z.string().nullable().default(null),
+  platform: z.string(),
+  arch: z.string(),
+});
+export type TCapabilities = z.infer<typeof ZCapabilities>;
+
+const ZJobId = z.string().min(1).max(64);
+
+/** Frames the agent sends. */
+export const AgentToCoordinator = {
+  ENROLL: z.object({ token: z.string().min(16).max(200), hostname: z.string().min(1).max(253), name: z.string().min(1).max(63).optional() }),
+  HELLO: z.object({
+    agentId: z.string().min(1).max(64),
+    secret: z.string().min(16).max(200),
+    hostname: z.string().min(1).max(253),
+    version: z.string().max(64),
+    roles: z.array(ZRole),
+    capabilities: ZCapabilities,
+    clusters: z.array(ZDiscoveredCluster),
+    runningJobs: z.array(ZJobId),
+    address: z.string().max(253).optional(),
+  }),
+  HEARTBEAT: z.object({ runningJobs: z.array(ZJobId), at: z.string() }),
+  INVENTORY: z.object({ clusters: z.array(ZDiscoveredCluster), pools: z.array(ZPoolInfo) }),
+  JOB_ACCEPTED: z.object({ jobId: ZJobId, attempt: z.number().int().positive() }),
+  JOB_REJECTED: z.object({ jobId: ZJobId, attempt: z.number().int().positive(), error: ZErrorBody }),
+  JOB_PROGRESS: z.object({
+    jobId: ZJobId,
+    progress: z.number().min(0).max(1),
+    bytesDone: z.number().nonnegative().optional(),
+    bytesTotal: z.number().nonnegative().optional(),
+    message: z.string().max(500).optional(),
+  }),
+  JOB_LOG: z.object({
+    jobId: ZJobId,
+    level: z.enum(["debug", "info", "warn", "error"]),
+    message: z.string().max(8000),
+    data: z.unknown().optional(),
+  }),
+  JOB_RESULT: z.discriminatedUnion("ok", [
+    z.object({ jobId: ZJobId, attempt: z.number().int().positive(), ok: z.literal(true), result: z.unknown() }),
+    z.object({ jobId: ZJobId, attempt: z.number().int().positive(), ok: z.literal(false), error: ZErrorBody }),
+  ]),
+  ERROR: ZErrorBody,
+} as const;
+
+/** Frames the coordinator sends. */
+export const CoordinatorToAgent = {
+  ENROLLED: z.object({ agentId: z.string(), name: z.string(), secret: z.string().min(16) }),
+  WELCOME: z.object({ coordinatorId: z.string(), agentId: z.string(), heartbeatIntervalMs: z.number().int().positive(), leaseMs: z.number().int().positive() }),
+  JOB_DISPATCH: z.object({
+    jobId: ZJobId,
+    attempt: z.number().int().positive(),
+    kind: z.string(),
+    payload: z.unknown(),
+    idempotencyKey: z.string(),
+    leaseMs: z.number().int().positive(),
+  }),
+  JOB_CANCEL: z.object({ jobId: ZJobId, reason: z.string().max(500) }),
+  ERROR: ZErrorBody,
+} as const;
+
+export type TAgentMessage = import("./envelope").MessageOf<typeof AgentToCoordinator>;
+export type TCoordinatorMessage = import("./envelope").MessageOf<typeof CoordinatorToAgent>;
