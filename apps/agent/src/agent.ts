@@ -1,0 +1,253 @@
+// The agent daemon: one socket to a coordinator, kept open with reconnects (exponential backoff
+// with full jitter), enrollment on first start, heartbeats, and the jobs it is given. Results
+// that cannot be sent while the socket is down wait in an outbox and go out after the next HELLO.
+import os from "node:os";
+import { AgentToCoordinator, CoordinatorToAgent, decode, encode, type TCoordinatorMessage, type TPoolInfo } from "@tideline/protocol";
+import WebSocket from "ws";
+import { detectCapabilities } from "./discovery/capabilities";
+import { discoverClusters } from "./discovery/clusters";
+import { JobError, type AgentServices, type JobContext } from "./jobs/job-context";
+import { jobHandlers } from "./jobs/registry";
+import { loadState, saveState, type AgentState } from "./state";
+
+export const AGENT_VERSION = "0.1.0";
+
+export interface AgentOptions {
+  coordinatorUrl?: string;
+  dataDir: string;
+  enrollToken?: string;
+  name?: string;
+  roles?: Array<"database" | "storage">;
+  /** Data directories to report besides those found running or in the usual places. */
+  pgdataPaths?: string[];
+  /** Data directories never to report (e.g. Tideline's own inventory). */
+  excludePaths?: string[];
+  pools?: () => Promise<TPoolInfo[]>;
+  log?: (level: string, msg: string, fields?: Record<string, unknown>) => void;
+}
+
+interface RunningJob {
+  attempt: number;
+  abort: AbortController;
+}
+
+type AgentFrame = { [K in keyof typeof AgentToCoordinator]: { type: K; payload: unknown } }[keyof typeof AgentToCoordinator];
+
+export class Agent {
+  private ws: WebSocket | null = null;
+  private state: AgentState | null = null;
+  private readonly running = new Map<string, RunningJob>();
+  private readonly outbox: string[] = [];
+  private authenticated = false;
+  private stopped = false;
+  private failures = 0;
+  private heartbeat: NodeJS.Timeout | null = null;
+  private reconnectTimer: NodeJS.Timeout | null = null;
+  private readonly log: NonNullable<AgentOptions["log"]>;
+  readonly services: AgentServices;
+
+  constructor(private readonly opts: AgentOptions) {
+    this.log =
+      opts.log ??
+      ((level, msg, fields) => process.stderr.write(`${JSON.stringify({ t: new Date().toISOString(), level, msg, agent: this.state?.name, ...fields })}\n`));
+    this.services = { dataDir: opts.dataDir, name: opts.name ?? os.hostname() };
+  }
+
+  async start(): Promise<void> {
+    this.state = await loadState(this.opts.dataDir);
+    if (!this.state && !this.opts.enrollToken) {
+      throw Object.assign(new Error("NOT_ENROLLED: this agent has no secret yet; start it once with --enroll-token (see `tideline enroll-token create`)"), { code: "NOT_ENROLLED" });
+    }
+    if (!this.state && !this.opts.coordinatorUrl) throw new Error("NO_COORDINATOR: pass --coordinator ws://HOST:PORT/agent");
+    this.connect();
+  }
+
+  get agentId(): string | null {
+    return this.state?.agentId ?? null;
+  }
+
+  private url(): string {
+    return this.opts.coordinatorUrl ?? this.state!.coordinatorUrl;
+  }
+
+  private connect(): void {
+    if (this.stopped) return;
+    const ws = new WebSocket(this.url(), { maxPayload: 1024 * 1024, handshakeTimeout: 10_000 });
+    this.ws = ws;
+    ws.on("open", () => void this.onOpen(ws));
+    ws.on("message", (raw) => void this.onMessage(raw.toString()));
+    ws.on("close", (code, reason) => this.onClose(code, reason.toString()));
+    ws.on("error", (err) => this.log("warn", "socket error", { error: err.message }));
+  }
+
+  private send(frame: AgentFrame, replyTo?: string): void {
+    const text = encode(AgentToCoordinator, frame.type, frame.payload as never, replyTo);
+    if (this.ws?.readyState === WebSocket.OPEN && (this.authenticated || frame.type === "HELLO" || frame.type === "ENROLL")) this.ws.send(text);
+    else if (frame.type.startsWith("JOB_RESULT") || frame.type === "JOB_LOG") this.outbox.push(text);
+  }
+
+  private async onOpen(ws: WebSocket): Promise<void> {
+    if (!this.state) {
+      this.send({ type: "ENROLL", payload: { token: this.opts.enrollToken!, hostname: os.hostname(), name: this.opts.name } });
+      return;
+    }
+    await this.hello(ws);
+  }
+
+  private async inventory() {
+    const pools = (await this.opts.pools?.().catch((err: Error) => {
+      this.log("warn", "could not list storage pools", { error: err.message });
+      return [];
+    })) ?? [];
+    const clusters = await discoverClusters(this.opts.pgdataPaths, this.opts.excludePaths);
+    return { pools, clusters };
+  }
+
+  private async hello(ws: WebSocket): Promise<void> {
+    const { pools, clusters } = await this.inventory();
+    if (ws !== this.ws) return;
+    const roles = this.opts.roles ?? (pools.length > 0 ? ["database", "storage"] : ["database"]);
+    this.send({
+      type: "HELLO",
+      payload: {
+        agentId: this.state!.agentId,
+        secret: this.state!.secret,
+        hostname: os.hostname(),
+        version: AGENT_VERSION,
+        roles,
+        capabilities: detectCapabilities(pools),
+        clusters,
+        runningJobs: [...this.running.keys()],
+      },
+    });
+  }
+
+  private async onMessage(raw: string): Promise<void> {
+    const decoded = decode(CoordinatorToAgent, raw);
+    if (!decoded.ok) {
+      this.log("warn", "bad frame from coordinator", { code: decoded.code, message: decoded.message });
+      this.send({ type: "ERROR", payload: { code: decoded.code, message: decoded.message } }, decoded.id);
+      return;
+    }
+    const msg: TCoordinatorMessage = decoded.message;
+    switch (msg.type) {
+      case "ENROLLED":
+        this.state = { coordinatorUrl: this.url(), agentId: msg.payload.agentId, name: msg.payload.name, secret: msg.payload.secret };
+        await saveState(this.opts.dataDir, this.state);
+        this.log("info", "enrolled", { agentId: msg.payload.agentId, name: msg.payload.name });
+        if (this.ws) await this.hello(this.ws);
+        return;
+      case "WELCOME":
+        this.authenticated = true;
+        this.failures = 0;
+        this.log("info", "connected", { coordinator: msg.payload.coordinatorId, agentId: msg.payload.agentId });
+        this.startHeartbeat(msg.payload.heartbeatIntervalMs);
+        while (this.outbox.length && this.ws?.readyState === WebSocket.OPEN) this.ws.send(this.outbox.shift()!);
+        return;
+      case "ERROR":
+        this.log("error", "coordinator refused", { code: msg.payload.code, message: msg.payload.message });
+        if (msg.payload.code === "AUTH_FAILED" || msg.payload.code === "ENROLLMENT_TOKEN_INVALID") this.fatal = msg.payload.code;
+        return;
+      case "JOB_DISPATCH":
+        return this.runJob(msg.payload);
+      case "JOB_CANCEL": {
+        const job = this.running.get(msg.payload.jobId);
+        if (job) {
+          this.log("info", "cancelling job", { jobId: msg.payload.jobId, reason: msg.payload.reason });
+          job.abort.abort(new JobError("CANCELLED", msg.payload.reason));
+        }
+        return;
+      }
+    }
+  }
+
+  /** Set when the coordinator refused our identity: retrying cannot help. */
+  fatal: string | null = null;
+
+  private startHeartbeat(ms: number): void {
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    this.heartbeat = setInterval(() => {
+      this.send({ type: "HEARTBEAT", payload: { runningJobs: [...this.running.keys()], at: new Date().toISOString() } });
+    }, ms);
+  }
+
+  private onClose(code: number, reason: string): void {
+    this.authenticated = false;
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    this.heartbeat = null;
+    if (this.stopped) return;
+    if (this.fatal) {
+      this.log("error", "not reconnecting: the coordinator refused this agent", { code: this.fatal });
+      this.onFatal?.(this.fatal);
+      return;
+    }
+    this.failures++;
+    // full jitter: spread a fleet's reconnects after a coordinator restart
+    const cap = Math.min(30_000, 500 * 2 ** Math.min(this.failures, 10));
+    const delay = Math.round(Math.random() * cap) + 100;
+    this.log("info", "disconnected; reconnecting", { code, reason, inMs: delay });
+    this.reconnectTimer = setTimeout(() => this.connect(), delay);
+  }
+
+  onFatal?: (code: string) => void;
+
+  private async runJob(d: Extract<TCoordinatorMessage, { type: "JOB_DISPATCH" }>["payload"]): Promise<void> {
+    const existing = this.running.get(d.jobId);
+    if (existing) {
+      existing.attempt = d.attempt;
+      this.send({ type: "JOB_ACCEPTED", payload: { jobId: d.jobId, attempt: d.attempt } });
+      return;
+    }
+    const handler = jobHandlers[d.kind];
+    if (!handler) {
+      this.send({ type: "JOB_REJECTED", payload: { jobId: d.jobId, attempt: d.attempt, error: { code: "UNKNOWN_JOB_KIND", message: `this agent (version ${AGENT_VERSION}) cannot run ${d.kind} jobs` } } });
+      return;
+    }
+    const job: RunningJob = { attempt: d.attempt, abort: new AbortController() };
+    this.running.set(d.jobId, job);
+    this.send({ type: "JOB_ACCEPTED", payload: { jobId: d.jobId, attempt: d.attempt } });
+    this.log("info", "job started", { jobId: d.jobId, kind: d.kind, attempt: d.attempt });
+    let lastProgress = 0;
+    const ctx: JobContext = {
+      jobId: d.jobId,
+      attempt: d.attempt,
+      idempotencyKey: d.idempotencyKey,
+      signal: job.abort.signal,
+      agent: this.services,
+      progress: (progress, o = {}) => {
+        const now = Date.now();
+        // at most a few progress frames a second: the console shows them live, the log keeps messages
+        if (progress < 1 && !o.message && now - lastProgress < 250) return;
+        lastProgress = now;
+        this.send({ type: "JOB_PROGRESS", payload: { jobId: d.jobId, progress: Math.max(0, Math.min(1, progress)), ...o } });
+      },
+      log: (level, message, data) => this.send({ type: "JOB_LOG", payload: { jobId: d.jobId, level, message: message.slice(0, 8000), data } }),
+    };
+    try {
+      const result = await handler(ctx, d.payload);
+      this.send({ type: "JOB_RESULT", payload: { jobId: d.jobId, attempt: job.attempt, ok: true, result: result ?? null } });
+      this.log("info", "job succeeded", { jobId: d.jobId });
+    } catch (err) {
+      const e = job.abort.signal.aborted ? new JobError("CANCELLED", "cancelled") : (err as Error & { code?: string; details?: unknown });
+      const code = e instanceof JobError ? e.code : typeof e.code === "string" ? e.code : "JOB_FAILED";
+      this.send({ type: "JOB_RESULT", payload: { jobId: d.jobId, attempt: job.attempt, ok: false, error: { code, message: e.message.slice(0, 3900), details: (e as JobError).details } } });
+      this.log("warn", "job failed", { jobId: d.jobId, code, error: e.message });
+    } finally {
+      this.running.delete(d.jobId);
+    }
+  }
+
+  /** Tell the coordinator what changed on this host (new clusters, pools). */
+  async reportInventory(): Promise<void> {
+    const inv = await this.inventory();
+    this.send({ type: "INVENTORY", payload: inv });
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    for (const j of this.running.values()) j.abort.abort();
+    this.ws?.close(1000, "agent stopping");
+  }
+}

@@ -1,0 +1,18 @@
+// diag.sleep: waits, reporting progress; exercises leases, heartbeats and cancellation.
+import { setTimeout as sleep } from "node:timers/promises";
+import { JobKinds } from "@tideline/protocol";
+import { JobError, type JobContext } from "./job-context";
+
+export async function diagSleep(ctx: JobContext, raw: unknown) {
+  const p = JobKinds["diag.sleep"].payload.parse(raw);
+  const steps = Math.max(1, Math.ceil(p.seconds * 4));
+  for (let i = 0; i < steps; i++) {
+    try {
+      await sleep((p.seconds * 1000) / steps, undefined, { signal: ctx.signal });
+    } catch {
+      throw new JobError("CANCELLED", "cancelled while sleeping");
+    }
+    ctx.progress((i + 1) / steps);
+  }
+  return { sleptSeconds: p.seconds, marker: p.marker };
+}

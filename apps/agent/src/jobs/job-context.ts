@@ -1,0 +1,28 @@
+// What a running job may do: report progress and log lines, notice cancellation.
+export interface JobContext {
+  jobId: string;
+  attempt: number;
+  idempotencyKey: string;
+  signal: AbortSignal;
+  progress(progress: number, opts?: { bytesDone?: number; bytesTotal?: number; message?: string }): void;
+  log(level: "debug" | "info" | "warn" | "error", message: string, data?: unknown): void;
+  agent: AgentServices;
+}
+
+/** Host-level services the jobs share (filled in by the agent at start). */
+export interface AgentServices {
+  dataDir: string;
+  name: string;
+}
+
+export class JobError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+export type JobHandler = (ctx: JobContext, payload: unknown) => Promise<unknown>;

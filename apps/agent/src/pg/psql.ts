@@ -1,0 +1,51 @@
+// Queries against a local cluster through `psql` run as the service user: this works with
+// Debian's default `peer` authentication, which a root process connecting itself could not pass.
+// Rows come back as JSON, one per line.
+import path from "node:path";
+import { asServiceUser, findBinDir, resolveServiceUser, run } from "@tideline/postgres";
+
+export interface LocalTarget {
+  port: number;
+  host?: string; // a socket directory or a host name
+  binDir?: string;
+  database?: string;
+  user?: string;
+}
+
+export class QueryError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(`${code}: ${message}`);
+  }
+}
+
+export async function psqlRows<T = Record<string, unknown>>(t: LocalTarget, sql: string, opts: { timeoutMs?: number } = {}): Promise<T[]> {
+  const bin = path.join(t.binDir ?? findBinDir(), "psql");
+  const wrapped = `SELECT row_to_json(q)::text FROM (${sql.trim().replace(/;$/, "")}) q`;
+  const args = ["-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-p", String(t.port), "-d", t.database ?? "postgres", "-U", t.user ?? "postgres", "-c", wrapped];
+  if (t.host) args.push("-h", t.host);
+  const r = await run(bin, args, { ...asServiceUser(resolveServiceUser()), timeoutMs: opts.timeoutMs ?? 60_000, allowFail: true });
+  if (r.code !== 0) throw classify(r.stderr);
+  return r.stdout
+    .split("\n")
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l) as T);
+}
+
+/** Statements that return nothing useful (CHECKPOINT, SET …). */
+export async function psqlExec(t: LocalTarget, sql: string, opts: { timeoutMs?: number } = {}): Promise<void> {
+  const bin = path.join(t.binDir ?? findBinDir(), "psql");
+  const args = ["-X", "-q", "-v", "ON_ERROR_STOP=1", "-p", String(t.port), "-d", t.database ?? "postgres", "-U", t.user ?? "postgres", "-c", sql];
+  if (t.host) args.push("-h", t.host);
+  const r = await run(bin, args, { ...asServiceUser(resolveServiceUser()), timeoutMs: opts.timeoutMs ?? 300_000, allowFail: true });
+  if (r.code !== 0) throw classify(r.stderr);
+}
+
+function classify(stderr: string): QueryError {
+  const msg = stderr.trim().split("\n").slice(-3).join(" ").slice(0, 1000);
+  if (/password authentication failed|no password supplied|Peer authentication failed|no pg_hba.conf entry/i.test(msg)) return new QueryError("AUTH_FAILED", msg);
+  if (/could not connect|No such file or directory|Connection refused|is the server running/i.test(msg)) return new QueryError("CLUSTER_UNREACHABLE", msg);
+  return new QueryError("QUERY_FAILED", msg);
+}

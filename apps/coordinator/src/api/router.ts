@@ -1,0 +1,35 @@
+// The coordinator's whole tRPC API, one procedure per file. The console and the CLI import only
+// the `AppRouter` type from here.
+import { listAgents } from "./agents/list-agents";
+import { createEnrollmentToken } from "./agents/create-enrollment-token";
+import { listAudit } from "./audit/list-audit";
+import { getMe } from "./auth/get-me";
+import { signIn } from "./auth/sign-in";
+import { signOut } from "./auth/sign-out";
+import { inspectCluster } from "./clusters/inspect-cluster";
+import { listClusters } from "./clusters/list-clusters";
+import { cancelJob } from "./jobs/cancel-job";
+import { createJob } from "./jobs/create-job";
+import { getJob } from "./jobs/get-job";
+import { listJobs } from "./jobs/list-jobs";
+import { onChange } from "./jobs/on-job-change";
+import { retryJob } from "./jobs/retry-job";
+import { createApiToken } from "./tokens/create-api-token";
+import { listApiTokens } from "./tokens/list-api-tokens";
+import { revokeApiToken } from "./tokens/revoke-api-token";
+import { router } from "./trpc";
+import { createUser } from "./users/create-user";
+import { listUsers } from "./users/list-users";
+
+export const appRouter = router({
+  auth: router({ signIn, signOut, me: getMe }),
+  agents: router({ list: listAgents, createEnrollmentToken }),
+  clusters: router({ list: listClusters, inspect: inspectCluster }),
+  jobs: router({ list: listJobs, get: getJob, create: createJob, cancel: cancelJob, retry: retryJob }),
+  tokens: router({ create: createApiToken, list: listApiTokens, revoke: revokeApiToken }),
+  users: router({ list: listUsers, create: createUser }),
+  audit: router({ list: listAudit }),
+  live: router({ onChange }),
+});
+
+export type AppRouter = typeof appRouter;

@@ -1,0 +1,88 @@
+// tRPC setup: context (who is calling), role-checked procedure builders, and an error formatter
+// that passes our stable error codes and flattened zod field errors to the console and CLI.
+import { initTRPC, TRPCError } from "@trpc/server";
+import superjson from "superjson";
+import { z, ZodError } from "zod";
+import { hashToken } from "../auth/secrets";
+import type { Coordinator } from "../context";
+import { AppError } from "../errors";
+
+export type Role = "viewer" | "operator" | "admin";
+export interface Caller {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  via: "session" | "token";
+}
+
+export interface Context {
+  c: Coordinator;
+  caller: Caller | null;
+  ip: string | null;
+}
+
+export async function callerFromAuthorization(c: Coordinator, header: string | undefined): Promise<Caller | null> {
+  const token = header?.startsWith("Bearer ") ? header.slice(7).trim() : null;
+  if (!token) return null;
+  const hash = hashToken(token);
+  if (token.startsWith("tls_")) {
+    const s = await c.db.session.findUnique({ where: { tokenHash: hash }, include: { user: true } });
+    if (!s || s.expiresAt < new Date() || s.user.disabledAt) return null;
+    return { id: s.user.id, email: s.user.email, name: s.user.name, role: s.user.role, via: "session" };
+  }
+  if (token.startsWith("tlt_")) {
+    const t = await c.db.apiToken.findUnique({ where: { tokenHash: hash }, include: { user: true } });
+    if (!t || t.revokedAt || t.user.disabledAt) return null;
+    void c.db.apiToken.update({ where: { id: t.id }, data: { lastUsedAt: new Date() } }).catch(() => {});
+    return { id: t.user.id, email: t.user.email, name: t.user.name, role: t.user.role, via: "token" };
+  }
+  return null;
+}
+
+const t = initTRPC.context<Context>().create({
+  transformer: superjson,
+  errorFormatter({ shape, error }) {
+    const cause = error.cause;
+    return {
+      ...shape,
+      data: {
+        ...shape.data,
+        appCode: cause instanceof AppError ? cause.code : shape.data.code,
+        zodError: cause instanceof ZodError ? z.flattenError(cause) : null,
+      },
+    };
+  },
+});
+
+/** AppErrors thrown by domain code become tRPC errors carrying their code and sentence. */
+const mapErrors = t.middleware(async ({ next }) => {
+  const res = await next();
+  if (!res.ok && res.error.cause instanceof AppError) {
+    const code = res.error.cause.code;
+    res.error.message = res.error.cause.message;
+    if (res.error.code === "INTERNAL_SERVER_ERROR") {
+      (res.error as { code: string }).code = /NOT_FOUND$/.test(code) ? "NOT_FOUND" : /FORBIDDEN|DENIED/.test(code) ? "FORBIDDEN" : "BAD_REQUEST";
+    }
+  }
+  return res;
+});
+
+const RANK: Record<Role, number> = { viewer: 1, operator: 2, admin: 3 };
+
+function requireRole(min: Role) {
+  return t.middleware(({ ctx, next }) => {
+    if (!ctx.caller) throw new TRPCError({ code: "UNAUTHORIZED", message: "UNAUTHENTICATED: sign in or pass an API token" });
+    if (RANK[ctx.caller.role] < RANK[min]) {
+      throw new TRPCError({ code: "FORBIDDEN", message: `FORBIDDEN: this needs the ${min} role; you are ${ctx.caller.role}` });
+    }
+    return next({ ctx: { ...ctx, caller: ctx.caller } });
+  });
+}
+
+export const router = t.router;
+export const publicProcedure = t.procedure.use(mapErrors);
+export const viewerProcedure = publicProcedure.use(requireRole("viewer"));
+export const operatorProcedure = publicProcedure.use(requireRole("operator"));
+export const adminProcedure = publicProcedure.use(requireRole("admin"));
+export const createCallerFactory = t.createCallerFactory;

@@ -1,0 +1,143 @@
+// A coordinator process: HTTP (tRPC API, /healthz, /metrics) and the agent WebSocket endpoint on
+// one port, the job dispatcher, and the LISTEN connection it shares with its peers.
+import { randomUUID } from "node:crypto";
+import http from "node:http";
+import { createDb, migrate } from "@tideline/db";
+import { createHTTPHandler } from "@trpc/server/adapters/standalone";
+import pg from "pg";
+import { WebSocketServer } from "ws";
+import { handleAgentSocket } from "./agents/agent-socket";
+import { AgentRegistry } from "./agents/registry";
+import { callerFromAuthorization } from "./api/trpc";
+import { appRouter } from "./api/router";
+import type { Coordinator, CoordinatorConfig } from "./context";
+import { EventBus } from "./events/bus";
+import { health } from "./http/health";
+import { metrics } from "./http/metrics";
+import { Dispatcher } from "./jobs/dispatcher";
+import { createLogger, type Logger } from "./log";
+
+export const VERSION = "0.1.0";
+
+export interface StartOptions {
+  databaseUrl: string;
+  port?: number;
+  host?: string;
+  id?: string;
+  migrate?: boolean;
+  config?: Partial<CoordinatorConfig>;
+  log?: Logger;
+}
+
+export interface RunningCoordinator {
+  id: string;
+  url: string;
+  wsUrl: string;
+  port: number;
+  coordinator: Coordinator;
+  close: () => Promise<void>;
+}
+
+export async function startCoordinator(opts: StartOptions): Promise<RunningCoordinator> {
+  const id = opts.id ?? `coord-${randomUUID().slice(0, 8)}`;
+  const log = (opts.log ?? createLogger()).child({ coordinator: id });
+  if (opts.migrate !== false) await migrate(opts.databaseUrl, { log: (l) => log.info(l) });
+  const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 10 });
+  pool.on("error", (err) => log.warn("inventory connection error", { error: err.message }));
+  const db = createDb(opts.databaseUrl);
+  const bus = new EventBus(opts.databaseUrl, pool, log);
+  await bus.start();
+  const config: CoordinatorConfig = {
+    leaseMs: Number(process.env.TIDELINE_LEASE_MS ?? 30_000),
+    heartbeatMs: Number(process.env.TIDELINE_HEARTBEAT_MS ?? 5_000),
+    sweepMs: Number(process.env.TIDELINE_SWEEP_MS ?? 1_000),
+    enrollTokenTtlMs: 60 * 60_000,
+    sessionTtlMs: 12 * 3600_000,
+    version: VERSION,
+    ...opts.config,
+  };
+  const c = { id, db, pool, bus, log, config, registry: new AgentRegistry(), metrics: { dispatched: 0, badFrames: 0 } } as Coordinator;
+  c.dispatcher = new Dispatcher(c);
+
+  const trpc = createHTTPHandler({
+    router: appRouter,
+    createContext: async ({ req }) => ({
+      c,
+      caller: await callerFromAuthorization(c, req.headers.authorization),
+      ip: req.socket.remoteAddress ?? null,
+    }),
+    onError: ({ error, path }) => {
+      if (error.code === "INTERNAL_SERVER_ERROR") log.error("api error", { path, error: error.message });
+      else log.debug("api refused", { path, code: error.code, error: error.message });
+    },
+  });
+
+  const server = http.createServer((req, res) => {
+    const url = req.url ?? "/";
+    if (url.startsWith("/trpc/")) {
+      req.url = url.slice("/trpc".length);
+      return trpc(req, res);
+    }
+    const json = (status: number, body: unknown) => {
+      res.writeHead(status, { "content-type": "application/json" });
+      res.end(JSON.stringify(body));
+    };
+    if (url === "/healthz") {
+      void health(c).then((h) => json(h.status === "ok" ? 200 : 503, h));
+      return;
+    }
+    if (url === "/metrics") {
+      void metrics(c).then((text) => {
+        res.writeHead(200, { "content-type": "text/plain; version=0.0.4" });
+        res.end(text);
+      });
+      return;
+    }
+    json(404, { code: "NOT_FOUND", message: `no route ${url}` });
+  });
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
+  server.on("upgrade", (req, socket, head) => {
+    if (req.url !== "/agent") {
+      socket.end("HTTP/1.1 404 Not Found\r\n\r\n");
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => handleAgentSocket(c, ws, req));
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(opts.port ?? 0, opts.host ?? "127.0.0.1", resolve);
+  });
+  const addr = server.address() as { port: number; address: string };
+  const host = opts.host && opts.host !== "0.0.0.0" ? opts.host : "127.0.0.1";
+  const url = `http://${host}:${addr.port}`;
+  c.publicWsUrl = `ws://${host}:${addr.port}/agent`;
+  await pool.query(
+    "INSERT INTO coordinators (id, url, version) VALUES ($1, $2, $3) ON CONFLICT (id) DO UPDATE SET url = $2, started_at = now(), last_seen_at = now()",
+    [id, url, VERSION],
+  );
+  c.dispatcher.start();
+  log.info("coordinator listening", { url });
+
+  let closed = false;
+  return {
+    id,
+    url,
+    wsUrl: c.publicWsUrl,
+    port: addr.port,
+    coordinator: c,
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      c.dispatcher.stop();
+      for (const ws of wss.clients) ws.close(1001, "coordinator shutting down");
+      await new Promise<void>((r) => server.close(() => r()));
+      server.closeAllConnections();
+      await pool.query("UPDATE agents SET connected = false WHERE coordinator_id = $1", [id]).catch(() => {});
+      await bus.close();
+      await pool.end();
+      await db.$disconnect();
+    },
+  };
+}

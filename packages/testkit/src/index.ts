@@ -1,0 +1,3 @@
+// Test and benchmark support: real inventories, coordinators and agents.
+export * from "./inventory";
+export * from "./processes";
