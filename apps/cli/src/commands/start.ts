@@ -1,0 +1,214 @@
+// `tideline start`: the embedded default. Without DATABASE_URL it runs a private inventory
+// PostgreSQL in the data folder (as the service user when we are root), applies migrations,
+// starts the coordinator (in this process), the console and a local agent (child processes),
+// prints where to sign in, and stops everything cleanly on Ctrl-C. A second start reuses it all.
+import { type ChildProcess, spawn } from "node:child_process";
+import { createHash, randomBytes } from "node:crypto";
+import { createWriteStream, existsSync } from "node:fs";
+import { chmod, mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { createCliToken, createEnrollmentTokenDirect, createLogger, ensureAdmin, startCoordinator } from "@tideline/coordinator";
+import { createDb, migrate } from "@tideline/db";
+import { asServiceUser, chownToServiceUser, freePort, initCluster, isPortFree, openCluster, resolveServiceUser, run, startCluster, stopCluster, type LocalCluster } from "@tideline/postgres";
+import { instanceFile, type LocalInstance, readInstance } from "../connection";
+import { CliError } from "../output";
+
+const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../..");
+
+export interface StartOptions {
+  dataDir?: string;
+  consolePort?: number;
+  coordinatorPort?: number;
+  console?: boolean;
+}
+
+async function pickPort(wanted: number | undefined, fallback: number): Promise<number> {
+  if (wanted !== undefined) {
+    if (wanted !== 0 && !(await isPortFree(wanted))) throw new CliError("PORT_IN_USE", `port ${wanted} is in use; pick another one`);
+    return wanted || freePort();
+  }
+  return (await isPortFree(fallback)) ? fallback : freePort();
+}
+
+interface InventoryConfig {
+  port: number;
+  password: string;
+}
+
+async function startInventory(dataDir: string, log: (s: string) => void): Promise<{ url: string; cluster: LocalCluster }> {
+  const pgdata = path.join(dataDir, "inventory");
+  const cfgFile = path.join(dataDir, "inventory.json");
+  const user = resolveServiceUser();
+  if (user) {
+    // the service user must be able to reach the data folder
+    const probe = await run("test", ["-x", dataDir], { ...asServiceUser(user), allowFail: true });
+    if (probe.code !== 0) throw new CliError("DATA_DIR_UNREACHABLE", `the service user ${user.name} cannot reach ${dataDir}; choose a --data-dir outside a private home folder`);
+  }
+  let cfg: InventoryConfig;
+  let cluster: LocalCluster;
+  if (!existsSync(path.join(pgdata, "PG_VERSION"))) {
+    cfg = { port: await freePort(), password: randomBytes(18).toString("base64url") };
+    log(`creating the inventory database in ${pgdata}`);
+    await rm(pgdata, { recursive: true, force: true });
+    cluster = await initCluster({ pgdata, port: cfg.port, socketDir: pgdata, auth: { method: "scram-sha-256", superPassword: cfg.password } });
+    await writeFile(cfgFile, JSON.stringify(cfg, null, 2), { mode: 0o600 });
+  } else {
+    cfg = JSON.parse(await readFile(cfgFile, "utf8")) as InventoryConfig;
+    cluster = await openCluster(pgdata, { socketDir: pgdata });
+    if (existsSync(path.join(pgdata, "postmaster.pid"))) await stopCluster(cluster, "fast"); // a previous start that was killed
+    if (!(await isPortFree(cfg.port))) {
+      cfg.port = await freePort();
+      await writeFile(cfgFile, JSON.stringify(cfg, null, 2), { mode: 0o600 });
+    }
+    cluster = { ...cluster, port: cfg.port };
+  }
+  await setPort(cluster, cfg.port);
+  await startCluster(cluster, { logFile: path.join(dataDir, "logs", "inventory.log") });
+  return { url: `postgresql://postgres:${encodeURIComponent(cfg.password)}@127.0.0.1:${cfg.port}/postgres`, cluster };
+}
+
+export async function startTideline(opts: StartOptions): Promise<void> {
+  const dataDir = path.resolve(opts.dataDir ?? process.env.TIDELINE_DATA_DIR ?? ".tideline");
+  await mkdir(path.join(dataDir, "logs"), { recursive: true });
+  await chmod(dataDir, 0o755);
+  const say = (s: string) => process.stdout.write(`tideline: ${s}\n`);
+  const previous = readInstance(dataDir);
+  if (previous?.pid && previous.pid !== process.pid && isAlive(previous.pid)) {
+    throw new CliError("ALREADY_RUNNING", `Tideline is already running from ${dataDir} (pid ${previous.pid}); console at ${previous.consoleUrl}`);
+  }
+
+  const stops: Array<() => Promise<void>> = [];
+  const shutdown = async (code: number) => {
+    say("stopping…");
+    for (const stop of stops.reverse()) await stop().catch(() => {});
+    process.exit(code);
+  };
+  process.on("SIGINT", () => void shutdown(0));
+  process.on("SIGTERM", () => void shutdown(0));
+
+  try {
+    let databaseUrl = process.env.DATABASE_URL;
+    if (!databaseUrl) {
+      const inv = await startInventory(dataDir, say);
+      databaseUrl = inv.url;
+      stops.push(() => stopCluster(inv.cluster, "fast"));
+    }
+    await migrate(databaseUrl, { log: say });
+    const db = createDb(databaseUrl, { max: 2 });
+    const admin = await ensureAdmin(db);
+    const credsFile = path.join(dataDir, "admin-credentials.txt");
+    if (admin.password) await writeFile(credsFile, `email: ${admin.email}\npassword: ${admin.password}\n`, { mode: 0o600 });
+    let token = previous?.token;
+    if (!token || !(await db.apiToken.findFirst({ where: { tokenHash: createHash("sha256").update(token).digest("hex"), revokedAt: null } }))) {
+      token = await createCliToken(db, admin.email, `local CLI (${dataDir})`);
+    }
+
+    const coordinatorPort = await pickPort(opts.coordinatorPort, 7400);
+    const logStream = createWriteStream(path.join(dataDir, "logs", "coordinator.log"), { flags: "a" });
+    const coordinator = await startCoordinator({
+      databaseUrl,
+      port: coordinatorPort,
+      migrate: false,
+      log: createLogger({}, "info", (line) => logStream.write(line)),
+    });
+    stops.push(() => coordinator.close());
+
+    // the local agent: both roles, enrolled automatically on first start
+    const agentDir = path.join(dataDir, "agent");
+    const agentArgs = ["--coordinator", coordinator.wsUrl, "--data-dir", agentDir, "--name", "local", "--roles", "database,storage", "--exclude", path.join(dataDir, "inventory")];
+    if (!existsSync(path.join(agentDir, "agent.json"))) agentArgs.push("--enroll-token", await createEnrollmentTokenDirect(db));
+    const agent = spawnLogged(process.execPath, ["--import", "tsx", path.join(REPO, "apps/agent/src/main.ts"), ...agentArgs], path.join(dataDir, "logs", "agent.log"), {});
+    stops.push(() => stopChild(agent));
+
+    let consoleUrl: string | null = null;
+    if (opts.console !== false) {
+      const consolePort = await pickPort(opts.consolePort, 7401);
+      const consoleDir = path.join(REPO, "apps/console");
+      if (!existsSync(path.join(consoleDir, ".next", "BUILD_ID"))) {
+        say("building the console (first start only, about a minute)…");
+        const r = await run("pnpm", ["--filter", "@tideline/console", "build"], { cwd: REPO, allowFail: true, timeoutMs: 15 * 60_000 });
+        if (r.code !== 0) throw new CliError("CONSOLE_BUILD_FAILED", `the console did not build:\n${r.stdout.slice(-3000)}${r.stderr.slice(-3000)}`);
+      }
+      const next = path.join(consoleDir, "node_modules", "next", "dist", "bin", "next");
+      const consoleProc = spawnLogged(process.execPath, [next, "start", "-p", String(consolePort), "-H", "127.0.0.1"], path.join(dataDir, "logs", "console.log"), {
+        TIDELINE_COORDINATOR_URL: coordinator.url,
+        PORT: String(consolePort),
+      }, consoleDir);
+      stops.push(() => stopChild(consoleProc));
+      consoleUrl = `http://127.0.0.1:${consolePort}`;
+      await waitUntil(async () => (await fetch(consoleUrl!).catch(() => null)) !== null, 60_000, "the console to answer");
+    }
+
+    const instance: LocalInstance = { coordinatorUrl: coordinator.url, consoleUrl, token, pid: process.pid, admin: { email: admin.email } };
+    await writeFile(instanceFile(dataDir), JSON.stringify(instance, null, 2), { mode: 0o600 });
+    stops.push(async () => {
+      await writeFile(instanceFile(dataDir), JSON.stringify({ ...instance, pid: null }, null, 2), { mode: 0o600 });
+    });
+    await db.$disconnect();
+
+    say("ready");
+    process.stdout.write(
+      [
+        "",
+        `  console:      ${consoleUrl ?? "(not started)"}`,
+        `  coordinator:  ${coordinator.url}   (agents connect to ${coordinator.wsUrl})`,
+        `  sign in as:   ${admin.email}`,
+        admin.password ? `  password:     ${admin.password}   (also in ${credsFile})` : `  password:     see ${credsFile}`,
+        `  data folder:  ${dataDir}   (logs in ${path.join(dataDir, "logs")})`,
+        "",
+        "  The CLI in this folder finds this instance by itself: `pnpm tideline agents list`.",
+        "  Ctrl-C stops everything.",
+        "",
+      ].join("\n"),
+    );
+  } catch (err) {
+    for (const stop of stops.reverse()) await stop().catch(() => {});
+    throw err;
+  }
+}
+
+/** The inventory's port lives in postgresql.auto.conf so a later start can move it. */
+async function setPort(c: LocalCluster, port: number): Promise<void> {
+  const f = path.join(c.pgdata, "postgresql.auto.conf");
+  const text = existsSync(f) ? await readFile(f, "utf8") : "";
+  await writeFile(f, `${text.replace(/^port = .*\n/gm, "")}port = ${port}\n`);
+  await chownToServiceUser(f, c.user);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function spawnLogged(cmd: string, args: string[], logFile: string, env: NodeJS.ProcessEnv, cwd = REPO): ChildProcess {
+  const out = createWriteStream(logFile, { flags: "a" });
+  const child = spawn(cmd, args, { cwd, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  child.stdout!.pipe(out);
+  child.stderr!.pipe(out);
+  return child;
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    const kill = setTimeout(() => child.kill("SIGKILL"), 10_000);
+    child.once("exit", () => {
+      clearTimeout(kill);
+      resolve();
+    });
+    child.kill("SIGTERM");
+  });
+}
+
+async function waitUntil(fn: () => Promise<boolean>, ms: number, what: string): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await fn())) {
+    if (Date.now() > deadline) throw new CliError("START_TIMEOUT", `timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}

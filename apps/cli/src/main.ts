@@ -1,0 +1,91 @@
+#!/usr/bin/env node
+// `tideline`: everything the console does, for people and scripts (`--json`).
+import { parseArgs, type ParseArgsConfig } from "node:util";
+import { agentsList, clustersList, enrollTokenCreate, jobsList, jobsShow } from "./commands/listings";
+import { startTideline } from "./commands/start";
+import { connect } from "./connection";
+import { CliError, describeError, printJson } from "./output";
+
+const CONNECTION = {
+  url: { type: "string" },
+  token: { type: "string" },
+  "data-dir": { type: "string" },
+  json: { type: "boolean", default: false },
+} as const satisfies ParseArgsConfig["options"];
+
+const HELP = `tideline — PostgreSQL point-in-time recovery
+
+  tideline start [--data-dir DIR] [--console-port N] [--coordinator-port N]
+  tideline agent run --coordinator ws://HOST:PORT/agent --enroll-token T [--data-dir DIR] [--name N] [--roles database,storage]
+  tideline enroll-token create [--ttl-minutes N] [--json]
+  tideline agents list [--json]
+  tideline clusters list [--json]
+  tideline jobs list [--state S] [--limit N] [--json]
+  tideline jobs show ID [--json]
+
+Connection: --url/--token, or TIDELINE_URL/TIDELINE_TOKEN, or the running \`tideline start\` of
+--data-dir / TIDELINE_DATA_DIR / ./.tideline.
+`;
+
+type Command = (argv: string[]) => Promise<void>;
+
+function withApi(extra: ParseArgsConfig["options"], body: (ctx: { values: Record<string, unknown>; positionals: string[] }) => Promise<void>): Command {
+  return async (argv) => {
+    const { values, positionals } = parseArgs({ args: argv, options: { ...CONNECTION, ...extra }, allowPositionals: true });
+    jsonMode = Boolean(values.json);
+    await body({ values: values as Record<string, unknown>, positionals });
+  };
+}
+
+let jsonMode = false;
+const api = (v: Record<string, unknown>) => connect(v as never).client;
+
+const commands: Record<string, Command> = {
+  start: async (argv) => {
+    const { values } = parseArgs({ args: argv, options: { "data-dir": { type: "string" }, "console-port": { type: "string" }, "coordinator-port": { type: "string" }, "no-console": { type: "boolean" } } });
+    await startTideline({
+      dataDir: values["data-dir"],
+      consolePort: values["console-port"] ? Number(values["console-port"]) : undefined,
+      coordinatorPort: values["coordinator-port"] ? Number(values["coordinator-port"]) : undefined,
+      console: !values["no-console"],
+    });
+  },
+  "agent run": async (argv) => {
+    const { values } = parseArgs({ args: argv, options: { coordinator: { type: "string" }, "enroll-token": { type: "string" }, "data-dir": { type: "string", default: "/var/lib/tideline-agent" }, name: { type: "string" }, roles: { type: "string" }, pgdata: { type: "string", multiple: true } } });
+    const { runAgent } = await import("@tideline/agent");
+    await runAgent({ coordinatorUrl: values.coordinator, enrollToken: values["enroll-token"], dataDir: values["data-dir"]!, name: values.name, roles: values.roles, pgdata: values.pgdata });
+    await new Promise(() => {}); // runs until a signal
+  },
+  "enroll-token create": withApi({ "ttl-minutes": { type: "string" } }, ({ values }) =>
+    enrollTokenCreate(api(values), Boolean(values.json), values["ttl-minutes"] ? Number(values["ttl-minutes"]) : undefined),
+  ),
+  "agents list": withApi({}, ({ values }) => agentsList(api(values), Boolean(values.json))),
+  "clusters list": withApi({}, ({ values }) => clustersList(api(values), Boolean(values.json))),
+  "jobs list": withApi({ state: { type: "string" }, limit: { type: "string" } }, ({ values }) =>
+    jobsList(api(values), Boolean(values.json), { state: values.state as string | undefined, limit: values.limit ? Number(values.limit) : undefined }),
+  ),
+  "jobs show": withApi({}, ({ values, positionals }) => {
+    if (!positionals[0]) throw new CliError("USAGE", "tideline jobs show ID");
+    return jobsShow(api(values), positionals[0], Boolean(values.json));
+  }),
+};
+
+async function main(argv: string[]): Promise<void> {
+  if (argv.length === 0 || argv[0] === "help" || argv[0] === "--help") {
+    process.stdout.write(HELP);
+    return;
+  }
+  const two = `${argv[0]} ${argv[1] ?? ""}`.trim();
+  const [name, rest] = commands[two] ? [two, argv.slice(2)] : [argv[0]!, argv.slice(1)];
+  const cmd = commands[name];
+  if (!cmd) throw new CliError("USAGE", `unknown command "${argv.slice(0, 2).join(" ")}"; see \`tideline help\``, 2);
+  jsonMode = argv.includes("--json");
+  await cmd(rest);
+}
+
+main(process.argv.slice(2)).catch((err) => {
+  const e = describeError(err);
+  if (jsonMode) printJson({ error: e });
+  else process.stderr.write(`error: ${e.code}: ${e.message}\n`);
+  process.exit(err instanceof CliError ? err.exitCode : 1);
+});
