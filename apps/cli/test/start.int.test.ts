@@ -1,0 +1,59 @@
+// `tideline start` from an empty data folder, as a user would run it, then again on the same data.
+import { execFile } from "node:child_process";
+import { rm } from "node:fs/promises";
+import path from "node:path";
+import { promisify } from "node:util";
+import { freePort } from "@tideline/postgres";
+import { makeTempDir } from "@tideline/postgres";
+import { type Proc, REPO_ROOT, spawnTs, waitFor } from "@tideline/testkit";
+import { afterAll, describe, expect, it } from "vitest";
+
+const exec = promisify(execFile);
+const cli = (args: string[]) => exec(process.execPath, ["--import", "tsx", path.join(REPO_ROOT, "apps/cli/src/main.ts"), ...args], { cwd: REPO_ROOT });
+
+describe("tideline start", () => {
+  let dataDir: string;
+  let proc: Proc | null = null;
+  afterAll(async () => {
+    await proc?.kill("SIGINT");
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  });
+
+  async function start() {
+    const [consolePort, coordinatorPort] = [await freePort(), await freePort()];
+    proc = spawnTs("apps/cli/src/main.ts", ["start", "--data-dir", dataDir, "--console-port", String(consolePort), "--coordinator-port", String(coordinatorPort)]);
+    await waitFor("tideline start to be ready", () => {
+      if (proc!.proc.exitCode !== null) throw new Error(proc!.output());
+      return proc!.output().includes("tideline: ready");
+    }, 180_000, 250);
+    return { consoleUrl: `http://127.0.0.1:${consolePort}`, coordinatorUrl: `http://127.0.0.1:${coordinatorPort}` };
+  }
+
+  it("brings up inventory, coordinator, console and a local agent from an empty folder", async () => {
+    dataDir = await makeTempDir("tl-start-");
+    const { consoleUrl, coordinatorUrl } = await start();
+    expect(proc!.output()).toMatch(/password:\s+\S{12,}/);
+    const page = await fetch(`${consoleUrl}/sign-in`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain("Tideline");
+    const health = await (await fetch(`${coordinatorUrl}/healthz`)).json();
+    expect(health).toMatchObject({ status: "ok", database: { reachable: true } });
+    const agents = await waitFor("local agent connected", async () => {
+      const { stdout } = await cli(["agents", "list", "--json", "--data-dir", dataDir]);
+      const list = JSON.parse(stdout) as Array<{ name: string; connected: boolean; roles: string[] }>;
+      return list.some((a) => a.connected) ? list : null;
+    });
+    expect(agents).toHaveLength(1);
+    expect(agents[0]).toMatchObject({ name: "local", connected: true, roles: ["database", "storage"] });
+  });
+
+  it("stops cleanly on Ctrl-C and reuses the same data on the next start", async () => {
+    await proc!.kill("SIGINT");
+    expect(proc!.output()).toContain("stopping");
+    await start();
+    expect(proc!.output()).not.toMatch(/password:\s+\S{12,}\s+\(also/);
+    const { stdout } = await cli(["agents", "list", "--json", "--data-dir", dataDir]);
+    const list = JSON.parse(stdout) as Array<{ name: string }>;
+    expect(list.map((a) => a.name)).toEqual(["local"]);
+  });
+});
