@@ -1,5 +1,8 @@
-// Spawning programs with argument arrays (never a shell), optionally as another user.
+// Running programs for the agent: always an argument array handed to spawn (never a shell),
+// optionally as another user, with a timeout; failures become a CommandError with a stable code.
 import { spawn } from "node:child_process";
+
+const STDERR_KEEP = 2048;
 
 export class CommandError extends Error {
   readonly code = "COMMAND_FAILED";
@@ -8,9 +11,11 @@ export class CommandError extends Error {
     readonly args: string[],
     readonly exitCode: number | null,
     readonly stderr: string,
+    reason?: string,
   ) {
-    const last = stderr.trim().split("\n").slice(-1)[0] ?? "";
-    super(`${command} ${args.join(" ")} failed (exit ${exitCode}): ${last}`);
+    const lastLine = (stderr.trim().split("\n").at(-1) ?? "").trim().slice(0, 300);
+    super(`${describeCommand(command, args)} ${reason ?? `failed (exit ${exitCode})`}: ${lastLine}`);
+    this.name = "CommandError";
   }
 }
 
@@ -21,6 +26,7 @@ export interface RunOptions {
   timeoutMs?: number;
   uid?: number;
   gid?: number;
+  /** Resolve on a non-zero exit instead of rejecting (a failure to start still rejects). */
   allowFail?: boolean;
 }
 
@@ -30,29 +36,55 @@ export interface RunResult {
   stderr: string;
 }
 
-export function run(command: string, args: string[], opts: RunOptions = {}): Promise<RunResult> {
+export type Runner = (cmd: string, args: string[], opts?: RunOptions) => Promise<RunResult>;
+
+export function run(cmd: string, args: string[], opts: RunOptions = {}): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, {
+    const child = spawn(cmd, args, {
       cwd: opts.cwd,
       env: opts.env ?? process.env,
       uid: opts.uid,
       gid: opts.gid,
       stdio: ["pipe", "pipe", "pipe"],
-      timeout: opts.timeoutMs,
     });
     let stdout = "";
     let stderr = "";
+    let timedOut = false;
     child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
-    child.stderr.setEncoding("utf8").on("data", (d: string) => {
-      stderr += d;
-      if (stderr.length > 64_000) stderr = stderr.slice(-32_000);
+    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+    // A child that exits without reading its input must not crash us with EPIPE.
+    child.stdin.on("error", () => {});
+    const timer =
+      opts.timeoutMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            timedOut = true;
+            child.kill("SIGTERM");
+            setTimeout(() => child.kill("SIGKILL"), 2000).unref();
+          }, opts.timeoutMs);
+    child.on("error", (err) => {
+      clearTimeout(timer);
+      reject(new CommandError(cmd, args, null, err.message, "could not start"));
     });
-    child.on("error", (err) => reject(new CommandError(command, args, null, err.message)));
     child.on("close", (code) => {
-      if (code !== 0 && !opts.allowFail) reject(new CommandError(command, args, code, stderr));
-      else resolve({ code, stdout, stderr });
+      clearTimeout(timer);
+      if (timedOut) {
+        reject(new CommandError(cmd, args, code, tail(stderr), `timed out after ${opts.timeoutMs} ms`));
+      } else if (code !== 0 && !opts.allowFail) {
+        reject(new CommandError(cmd, args, code, tail(stderr)));
+      } else {
+        resolve({ code, stdout, stderr });
+      }
     });
-    if (opts.input !== undefined) child.stdin.end(opts.input);
-    else child.stdin.end();
+    child.stdin.end(opts.input);
   });
+}
+
+function tail(s: string): string {
+  return s.length > STDERR_KEEP ? `…${s.slice(-STDERR_KEEP)}` : s;
+}
+
+function describeCommand(cmd: string, args: string[]): string {
+  const text = [cmd, ...args.map((a) => (a === "" || /[\s'"\\]/.test(a) ? JSON.stringify(a) : a))].join(" ");
+  return text.length > 400 ? `${text.slice(0, 400)}…` : text;
 }

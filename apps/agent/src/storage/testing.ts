@@ -1,0 +1,57 @@
+// Throwaway ZFS pools for integration tests: a sparse file in a temp directory, a uniquely named
+// pool on it, and a cleanup that waits until the pool lets go (as restore-by-hand.sh does).
+import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
+import { mkdtemp, rm, truncate, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { run } from "../util/exec";
+import { ZfsDriver } from "./zfs-driver";
+
+export interface TestPool {
+  name: string;
+  /** Where the pool's root dataset is mounted. */
+  mountpoint: string;
+  destroy(): Promise<void>;
+}
+
+/** True when zfs answers; starts the zfs-fuse daemon first where it is installed but not running. */
+export async function ensureZfs(): Promise<boolean> {
+  if (await ZfsDriver.detect()) return true;
+  const daemon = ["/usr/sbin/zfs-fuse", "/sbin/zfs-fuse"].find((p) => existsSync(p));
+  if (!daemon || process.getuid?.() !== 0) return false;
+  const running = await run("pgrep", ["-x", "zfs-fuse"], { allowFail: true }).catch(() => ({ code: 1 }));
+  if (running.code !== 0) await run(daemon, []).catch(() => {});
+  for (let i = 0; i < 40; i++) {
+    if (await ZfsDriver.detect()) return true;
+    await sleep(250);
+  }
+  return false;
+}
+
+export async function createTestPool(opts: { sizeMiB?: number } = {}): Promise<TestPool> {
+  const dir = await mkdtemp(join(tmpdir(), "tideline-zfs-"));
+  const name = `tl${process.pid}${randomBytes(3).toString("hex")}`;
+  const image = join(dir, "pool.img");
+  const mountpoint = join(dir, name);
+  await writeFile(image, "");
+  await truncate(image, (opts.sizeMiB ?? 1024) * 1024 * 1024);
+  await run("zpool", ["create", "-m", mountpoint, name, image]);
+  return {
+    name,
+    mountpoint,
+    async destroy() {
+      // The pool stays busy until every process that had files open on it has let go.
+      for (let i = 0; i < 20; i++) {
+        if ((await run("zpool", ["list", name], { allowFail: true })).code !== 0) break;
+        if ((await run("zpool", ["destroy", "-f", name], { allowFail: true })).code === 0) break;
+        await sleep(500);
+      }
+      if ((await run("zpool", ["list", name], { allowFail: true })).code === 0) {
+        throw new Error(`pool ${name} still exists: destroy it before removing ${dir}`);
+      }
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
