@@ -30,8 +30,83 @@ export const ZClusterInspectResult = z.object({
 });
 export type TClusterInspectResult = z.infer<typeof ZClusterInspectResult>;
 
+/** Where a protected cluster's primary is, as the storage agent reaches it. */
+export const ZPrimary = z.object({
+  /** libpq connection string for replication (pg_receivewal, pg_basebackup) and queries. */
+  conninfo: z.string().min(1).max(2000),
+  port: z.number().int().min(1).max(65535),
+  pgdata: z.string().min(1),
+  version: z.number().int().nullable(),
+});
+
+export const ZPoolRef = z.object({ name: z.string().min(1).max(200), driver: z.enum(["zfs", "directory"]) });
+
+export const ZProtection = z.object({
+  clusterId: z.string().min(1),
+  cluster: ZIdent,
+  mode: z.enum(["replica", "shared"]),
+  primary: ZPrimary,
+  pool: ZPoolRef,
+  /** Mode shared: the dataset holding the cluster's data directory, and where PGDATA sits inside it. */
+  sharedDataset: z.string().optional(),
+  compression: z.string().optional(),
+  dedup: z.boolean().optional(),
+  recordsize: z.string().optional(),
+});
+export type TProtection = z.infer<typeof ZProtection>;
+
+export const ZRestorePointRecord = z.object({
+  kind: z.enum(["snapshot", "base-backup", "shared"]),
+  lsn: z.string(),
+  timeline: z.number().int().positive(),
+  dataTime: z.string().nullable(),
+  sizeBytes: z.number().nonnegative(),
+  dataset: z.string(),
+  snapshot: z.string(),
+  backupLabel: z.string().nullable().optional(),
+  tablespaceMap: z.string().nullable().optional(),
+  createdAt: z.string(),
+});
+export type TRestorePointRecord = z.infer<typeof ZRestorePointRecord>;
+
+export const ZProblem = z.object({ code: z.string(), message: z.string(), fix: z.string().optional() });
+export type TProblem = z.infer<typeof ZProblem>;
+
 export const JobKinds = {
   "cluster.inspect": { payload: ZClusterTarget, result: ZClusterInspectResult },
+  /** Like `barman check`: every setting that stops Tideline from protecting the cluster, with its fix. */
+  "cluster.check": {
+    payload: z.object({ primary: ZPrimary, mode: z.enum(["replica", "shared"]) }),
+    result: z.object({ ok: z.boolean(), problems: z.array(ZProblem), facts: z.record(z.string(), z.unknown()) }),
+  },
+  /** Storage agent: datasets, WAL streaming, the shadow replica (or shared-mode setup), first restore point. */
+  "cluster.protect": {
+    payload: ZProtection,
+    result: z.object({ datasets: z.record(z.string(), z.string()), replicaPort: z.number().int().nullable(), restorePoint: ZRestorePointRecord.nullable() }),
+  },
+  "cluster.unprotect": {
+    payload: z.object({ clusterId: z.string(), cluster: ZIdent, destroyData: z.boolean() }),
+    result: z.object({ stopped: z.boolean(), destroyed: z.array(z.string()) }),
+  },
+  /** Storage agent: pause replay, restartpoint, snapshot, resume (or the shared-mode bracket). */
+  "restore-point.create": {
+    payload: z.object({ clusterId: z.string(), cluster: ZIdent, reason: z.enum(["schedule", "on-demand", "protect"]) }),
+    result: ZRestorePointRecord,
+  },
+  "backup.base": {
+    payload: z.object({ clusterId: z.string(), cluster: ZIdent }),
+    result: ZRestorePointRecord,
+  },
+  /** Storage agent: destroy pruned restore points' snapshots and WAL below the retention bound. */
+  "retention.apply": {
+    payload: z.object({
+      clusterId: z.string(),
+      cluster: ZIdent,
+      restorePoints: z.array(z.object({ id: z.string(), dataset: z.string(), snapshot: z.string() })),
+      walPruneBefore: z.record(z.string(), z.string()),
+    }),
+    result: z.object({ destroyed: z.array(z.string()), kept: z.array(z.object({ id: z.string(), reason: z.string() })), walFilesRemoved: z.number().int() }),
+  },
   /** Waits; used to exercise leases and cancellation without touching a cluster. */
   "diag.sleep": {
     payload: z.object({ seconds: z.number().min(0).max(3600), marker: z.string().optional() }),

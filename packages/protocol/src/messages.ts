@@ -63,6 +63,30 @@ export const AgentToCoordinator = {
   }),
   HEARTBEAT: z.object({ runningJobs: z.array(ZJobId), at: z.string() }),
   INVENTORY: z.object({ clusters: z.array(ZDiscoveredCluster), pools: z.array(ZPoolInfo) }),
+  /** Storage agent, every few seconds per protected cluster: streaming, replica, WAL catalog, space. */
+  CLUSTER_STATUS: z.object({
+    clusterId: z.string().min(1),
+    at: z.string(),
+    wal: z.object({
+      state: z.enum(["streaming", "starting", "restarting", "error", "stopped"]),
+      error: ZErrorBody.nullable(),
+      flushLsn: z.string().nullable(),
+      primaryLsn: z.string().nullable(),
+      lagBytes: z.number().nullable(),
+      lagSeconds: z.number().nullable(),
+      slot: z.object({ name: z.string(), active: z.boolean().nullable(), restartLsn: z.string().nullable() }).nullable(),
+      restarts: z.number().int(),
+    }),
+    replica: z
+      .object({ running: z.boolean(), port: z.number().int().nullable(), replayLsn: z.string().nullable(), replayTime: z.string().nullable(), lagBytes: z.number().nullable() })
+      .nullable(),
+    /** packages/core's WalCatalog: per timeline, the archived range and its gaps. */
+    catalog: z.array(z.record(z.string(), z.unknown())),
+    histories: z.record(z.string(), z.string()),
+    namedPoints: z.array(z.object({ name: z.string(), lsn: z.string(), timeline: z.number().int(), time: z.string().nullable() })),
+    spaceUsedBytes: z.number().nullable(),
+    problems: z.array(z.object({ code: z.string(), message: z.string(), fix: z.string().optional() })),
+  }),
   JOB_ACCEPTED: z.object({ jobId: ZJobId, attempt: z.number().int().positive() }),
   JOB_REJECTED: z.object({ jobId: ZJobId, attempt: z.number().int().positive(), error: ZErrorBody }),
   JOB_PROGRESS: z.object({

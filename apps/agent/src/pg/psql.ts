@@ -5,7 +5,9 @@ import path from "node:path";
 import { asServiceUser, findBinDir, resolveServiceUser, run } from "@tideline/postgres";
 
 export interface LocalTarget {
-  port: number;
+  /** A libpq connection string; when given, port/host/user/database are not used. */
+  conninfo?: string;
+  port?: number;
   host?: string; // a socket directory or a host name
   binDir?: string;
   database?: string;
@@ -24,8 +26,7 @@ export class QueryError extends Error {
 export async function psqlRows<T = Record<string, unknown>>(t: LocalTarget, sql: string, opts: { timeoutMs?: number } = {}): Promise<T[]> {
   const bin = path.join(t.binDir ?? findBinDir(), "psql");
   const wrapped = `SELECT row_to_json(q)::text FROM (${sql.trim().replace(/;$/, "")}) q`;
-  const args = ["-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-p", String(t.port), "-d", t.database ?? "postgres", "-U", t.user ?? "postgres", "-c", wrapped];
-  if (t.host) args.push("-h", t.host);
+  const args = ["-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", ...connArgs(t), "-c", wrapped];
   const r = await run(bin, args, { ...asServiceUser(resolveServiceUser()), timeoutMs: opts.timeoutMs ?? 60_000, allowFail: true });
   if (r.code !== 0) throw classify(r.stderr);
   return r.stdout
@@ -37,13 +38,24 @@ export async function psqlRows<T = Record<string, unknown>>(t: LocalTarget, sql:
 /** Statements that return nothing useful (CHECKPOINT, SET …). */
 export async function psqlExec(t: LocalTarget, sql: string, opts: { timeoutMs?: number } = {}): Promise<void> {
   const bin = path.join(t.binDir ?? findBinDir(), "psql");
-  const args = ["-X", "-q", "-v", "ON_ERROR_STOP=1", "-p", String(t.port), "-d", t.database ?? "postgres", "-U", t.user ?? "postgres", "-c", sql];
-  if (t.host) args.push("-h", t.host);
+  const args = ["-X", "-q", "-v", "ON_ERROR_STOP=1", ...connArgs(t), "-c", sql];
   const r = await run(bin, args, { ...asServiceUser(resolveServiceUser()), timeoutMs: opts.timeoutMs ?? 300_000, allowFail: true });
   if (r.code !== 0) throw classify(r.stderr);
 }
 
-function classify(stderr: string): QueryError {
+export function connArgs(t: LocalTarget): string[] {
+  if (t.conninfo) return ["-d", t.conninfo];
+  const args = ["-p", String(t.port ?? 5432), "-d", t.database ?? "postgres", "-U", t.user ?? "postgres"];
+  if (t.host) args.push("-h", t.host);
+  return args;
+}
+
+/** A quoted SQL literal, for the few values (slot names, labels) we must inline. */
+export function sqlLiteral(v: string): string {
+  return `'${v.replaceAll("'", "''")}'`;
+}
+
+export function classify(stderr: string): QueryError {
   const msg = stderr.trim().split("\n").slice(-3).join(" ").slice(0, 1000);
   if (/password authentication failed|no password supplied|Peer authentication failed|no pg_hba.conf entry/i.test(msg)) return new QueryError("AUTH_FAILED", msg);
   if (/could not connect|No such file or directory|Connection refused|is the server running/i.test(msg)) return new QueryError("CLUSTER_UNREACHABLE", msg);

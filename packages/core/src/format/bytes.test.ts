@@ -1,0 +1,41 @@
+import { describe, expect, it } from "vitest";
+import { formatBytes, formatDuration } from "./bytes";
+
+describe("formatBytes", () => {
+  it.each<[number | bigint, string]>([
+    [0, "0 bytes"],
+    [1, "1 byte"],
+    [512, "512 bytes"],
+    [1023, "1023 bytes"],
+    [1024, "1 kB"],
+    [1536, "1.5 kB"],
+    [16 * 1024 * 1024, "16 MB"],
+    [1.1 * 1024 ** 3, "1.1 GB"],
+    [123.4 * 1024 ** 2, "123 MB"],
+    [1023.9 * 1024, "1 MB"],
+    [-2048, "-2 kB"],
+    [5n * 1024n ** 4n, "5 TB"],
+  ])("%s → %s", (n, text) => {
+    expect(formatBytes(n)).toBe(text);
+  });
+});
+
+describe("formatDuration", () => {
+  it.each<[number, string]>([
+    [0, "0 ms"],
+    [0.85, "850 ms"],
+    [0.9996, "1 s"],
+    [0.9, "900 ms"],
+    [5.3, "5.3 s"],
+    [9.96, "10 s"],
+    [45, "45 s"],
+    [60, "1 min"],
+    [903, "15 min 3 s"],
+    [7500, "2 h 5 min"],
+    [7200, "2 h"],
+    [3 * 86_400 + 4 * 3600 + 59, "3 d 4 h"],
+    [-30, "-30 s"],
+  ])("%s s → %s", (s, text) => {
+    expect(formatDuration(s)).toBe(text);
+  });
+});

@@ -1,0 +1,86 @@
+// @tideline/core: PostgreSQL point-in-time-recovery domain logic with no I/O. LSN and WAL file
+// math, timelines, the recoverable window, the restore planner, retention and schedules.
+
+export { isTidelineError, TidelineError } from "./errors";
+export { formatBytes, formatDuration } from "./format/bytes";
+export {
+  compareLsn,
+  formatLsn,
+  isLsn,
+  lsnDiffBytes,
+  MAX_LSN,
+  maxLsn,
+  minLsn,
+  normalizeLsn,
+  parseLsn,
+  toLsnValue,
+} from "./lsn/lsn";
+export {
+  type NamedRestorePoint,
+  PlanRefusal,
+  type PlanRefusalCode,
+  type PlanRestoreInput,
+  type PlanResult,
+  parseTargetTime,
+  planRestore,
+  type RestorePlan,
+  type RestoreTarget,
+} from "./restore/plan";
+export { type RestorePointRef, type UsableRestorePoint, usableRestorePoints } from "./restore-points/usable";
+export {
+  assertRetentionPolicy,
+  bucketKey,
+  type ComputeKeepSetInput,
+  computeKeepSet,
+  isEmptyPolicy,
+  type KeepReason,
+  type KeepSet,
+  type RetentionPolicy,
+  type RetentionRestorePoint,
+  walFilesToPrune,
+} from "./retention/policy";
+export { nextRun, parseSchedule, type Schedule } from "./schedule/schedule";
+export {
+  formatTimestamp,
+  formatTimestampForMessage,
+  type Micros,
+  normalizeTimestamp,
+  parseTimestamp,
+} from "./time/timestamp";
+export {
+  type HistoryEntry,
+  historyOf,
+  isOnPath,
+  parseTimelineHistory,
+  type TimelineHistories,
+  type TimelineSpan,
+  timelineAncestry,
+  timelinesInHistories,
+} from "./timelines/history";
+export {
+  buildWalCatalog,
+  type WalCatalog,
+  type WalCatalogGap,
+  type WalCatalogTimeline,
+  type WalSegmentInfo,
+} from "./wal/catalog";
+export {
+  assertWalSegmentSize,
+  DEFAULT_WAL_SEGMENT_SIZE,
+  historyFileName,
+  lsnToSegno,
+  parseWalFileName,
+  segmentFileName,
+  segmentsPerXLogId,
+  segnoStartLsn,
+  type WalFileName,
+  walFileNameForLsn,
+} from "./wal/segments";
+export { type WalRun, type WalStream, walStream } from "./wal/stream";
+export {
+  type ComputeWindowInput,
+  computeWindow,
+  type RecoverableWindow,
+  type TimelineWindow,
+  type WindowGap,
+} from "./window/window";

@@ -1,0 +1,48 @@
+// Which restore points can start a recovery on a timeline: those on its path whose WAL is archived
+// from their LSN onwards.
+
+import { parseLsn } from "../lsn/lsn";
+import { type Micros, parseOptionalTimestamp } from "../time/timestamp";
+import { isOnPath } from "../timelines/history";
+import { runIndexAt, type WalStream } from "../wal/stream";
+
+export type RestorePointRef = {
+  id: string;
+  /** The LSN from which archived WAL is needed: the replay LSN at the snapshot. */
+  lsn: string;
+  timeline: number;
+  /** Commit time of the last transaction in the restore point (pg_last_xact_replay_timestamp()). */
+  dataTime: string | null;
+};
+
+export type UsableRestorePoint = {
+  point: RestorePointRef;
+  lsn: bigint;
+  dataTime: Micros | null;
+  /** Index into the stream's runs of the continuous WAL that starts at this point. */
+  run: number;
+};
+
+/** Usable restore points of a stream, oldest LSN first. */
+export function usableRestorePoints(
+  stream: WalStream,
+  restorePoints: RestorePointRef[],
+): UsableRestorePoint[] {
+  const usable: UsableRestorePoint[] = [];
+  for (const point of restorePoints) {
+    const lsn = parseLsn(point.lsn);
+    // A point on an ancestor after the fork holds data the timeline never had.
+    if (!isOnPath({ timeline: point.timeline, lsn }, stream.ancestry)) continue;
+    const run = runIndexAt(stream, lsn);
+    if (run < 0) continue;
+    usable.push({ point, lsn, dataTime: parseOptionalTimestamp(point.dataTime), run });
+  }
+  return usable.sort((a, b) => {
+    if (a.lsn !== b.lsn) return a.lsn < b.lsn ? -1 : 1;
+    return (a.dataTime ?? 0) - (b.dataTime ?? 0);
+  });
+}
+
+export function restorePointsOnPath(stream: WalStream, restorePoints: RestorePointRef[]): RestorePointRef[] {
+  return restorePoints.filter((p) => isOnPath(p, stream.ancestry));
+}

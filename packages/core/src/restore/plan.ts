@@ -1,0 +1,476 @@
+// The restore planner: target → timeline → restore point → proof that the WAL in between is
+// archived, or a refusal with a reason the DBA can act on, before any work starts.
+
+import { isTidelineError, TidelineError } from "../errors";
+import { formatLsn, parseLsn } from "../lsn/lsn";
+import {
+  type RestorePointRef,
+  restorePointsOnPath,
+  type UsableRestorePoint,
+  usableRestorePoints,
+} from "../restore-points/usable";
+import {
+  formatOptionalTimestamp,
+  formatTimestamp,
+  formatTimestampForMessage,
+  type Micros,
+  parseOptionalTimestamp,
+  parseTimestamp,
+  toMicros,
+} from "../time/timestamp";
+import {
+  isOnPath,
+  type TimelineHistories,
+  timelineAncestry,
+  timelinesInHistories,
+} from "../timelines/history";
+import type { WalCatalog } from "../wal/catalog";
+import { type WalStream, walStream } from "../wal/stream";
+import { lastRecoverableTime } from "../window/window";
+import { assertRestorePointName, type RestoreTarget } from "./target";
+
+export { parseTargetTime, type RestoreTarget } from "./target";
+
+export const PlanRefusal = {
+  TARGET_OUTSIDE_WINDOW: "TARGET_OUTSIDE_WINDOW",
+  TARGET_IN_GAP: "TARGET_IN_GAP",
+  TARGET_IN_FUTURE: "TARGET_IN_FUTURE",
+  UNKNOWN_RESTORE_POINT_NAME: "UNKNOWN_RESTORE_POINT_NAME",
+  AMBIGUOUS_RESTORE_POINT_NAME: "AMBIGUOUS_RESTORE_POINT_NAME",
+  UNKNOWN_TIMELINE: "UNKNOWN_TIMELINE",
+  NO_RESTORE_POINTS: "NO_RESTORE_POINTS",
+  INVALID_TARGET: "INVALID_TARGET",
+} as const;
+
+export type PlanRefusalCode = (typeof PlanRefusal)[keyof typeof PlanRefusal];
+
+/** A restore point created with pg_create_restore_point(), as found in the WAL. */
+export type NamedRestorePoint = { name: string; lsn: string; timeline: number; time: string | null };
+
+export type PlanRestoreInput = {
+  target: RestoreTarget;
+  restorePoints: RestorePointRef[];
+  namedPoints?: NamedRestorePoint[];
+  catalog: WalCatalog;
+  histories: TimelineHistories;
+  now: string | Date;
+};
+
+export type RestorePlan = {
+  restorePointId: string;
+  /** recovery_target_timeline. */
+  timeline: number;
+  targetKind: RestoreTarget["kind"];
+  /** What goes into recovery_target_time / _lsn / _name; `latest` means no target: replay all WAL. */
+  recoveryTarget: { time?: string; lsn?: string; name?: string; latest?: true };
+  /**
+   * Bytes of WAL between the restore point and where recovery stops, as a decimal string. For a
+   * time target it is an upper bound: up to the next restore point or the end of the WAL.
+   */
+  walBytesToReplay: string;
+  startLsn: string;
+  /** Where the clone should end up; check it against what the clone reports after promotion. */
+  expected: { lsn: string | null; time: string | null };
+  /** Recovery replays all archived WAL (reachable from the restore point) instead of stopping at a target. */
+  endOfWal: boolean;
+  notes: string[];
+};
+
+export type PlanResult =
+  | { ok: true; plan: RestorePlan }
+  | { ok: false; code: PlanRefusalCode; message: string };
+
+class Refusal {
+  constructor(
+    readonly code: PlanRefusalCode,
+    readonly sentence: string,
+  ) {}
+}
+
+function refuse(code: PlanRefusalCode, sentence: string): never {
+  throw new Refusal(code, sentence);
+}
+
+export function planRestore(input: PlanRestoreInput): PlanResult {
+  try {
+    return { ok: true, plan: plan(input) };
+  } catch (error) {
+    if (error instanceof Refusal)
+      return { ok: false, code: error.code, message: `${error.code}: ${error.sentence}` };
+    if (isTidelineError(error, PlanRefusal.INVALID_TARGET)) {
+      return { ok: false, code: PlanRefusal.INVALID_TARGET, message: error.message };
+    }
+    throw error;
+  }
+}
+
+type ParsedTarget =
+  | { kind: "time"; time: Micros }
+  | { kind: "lsn"; lsn: bigint }
+  | { kind: "name"; name: string }
+  | { kind: "latest" };
+
+function parseTarget(target: RestoreTarget): ParsedTarget {
+  if (target.timeline !== undefined && (!Number.isInteger(target.timeline) || target.timeline < 1)) {
+    refuse(PlanRefusal.INVALID_TARGET, `${target.timeline} is not a timeline ID`);
+  }
+  switch (target.kind) {
+    case "time":
+      return { kind: "time", time: parseTimestamp(target.time, PlanRefusal.INVALID_TARGET) };
+    case "lsn":
+      try {
+        return { kind: "lsn", lsn: parseLsn(target.lsn) };
+      } catch (error) {
+        if (error instanceof TidelineError) refuse(PlanRefusal.INVALID_TARGET, error.sentence);
+        throw error;
+      }
+    case "name":
+      assertRestorePointName(target.name);
+      return { kind: "name", name: target.name };
+    case "latest":
+      return { kind: "latest" };
+    default:
+      return refuse(
+        PlanRefusal.INVALID_TARGET,
+        `unknown target kind ${JSON.stringify((target as { kind?: unknown }).kind)}; use time, lsn, name or latest`,
+      );
+  }
+}
+
+const msg = (t: Micros, sameDayAs?: Micros) => formatTimestampForMessage(t, sameDayAs);
+
+function describePoint(u: UsableRestorePoint, sameDayAs?: Micros): string {
+  return u.dataTime === null ? formatLsn(u.lsn) : `${msg(u.dataTime, sameDayAs)} (${formatLsn(u.lsn)})`;
+}
+
+function plan(input: PlanRestoreInput): RestorePlan {
+  const target = parseTarget(input.target);
+  const now = toMicros(input.now);
+  if (target.kind === "time" && target.time > now) {
+    refuse(
+      PlanRefusal.TARGET_IN_FUTURE,
+      `${msg(target.time)} is in the future (it is now ${msg(now, target.time)})`,
+    );
+  }
+
+  const known = new Set<number>([
+    ...input.catalog.map((e) => e.timeline),
+    ...timelinesInHistories(input.histories),
+    ...input.restorePoints.map((p) => p.timeline),
+  ]);
+  if (known.size === 0)
+    refuse(PlanRefusal.NO_RESTORE_POINTS, "this cluster has no restore points and no archived WAL yet");
+  const knownList = [...known].sort((a, b) => a - b);
+  if (input.target.timeline !== undefined && !known.has(input.target.timeline)) {
+    refuse(
+      PlanRefusal.UNKNOWN_TIMELINE,
+      `timeline ${input.target.timeline} is not known; this cluster has timeline${knownList.length > 1 ? "s" : ""} ${knownList.join(", ")}`,
+    );
+  }
+  let timeline = input.target.timeline ?? knownList.at(-1)!;
+
+  const namedTarget = target.kind === "name" ? resolveName(input, target.name, knownList) : null;
+  if (namedTarget) timeline = namedTarget.timeline;
+
+  const stream = walStream(timeline, input.catalog, input.histories);
+  const usable = usableRestorePoints(stream, input.restorePoints);
+  if (usable.length === 0) {
+    const onPath = restorePointsOnPath(stream, input.restorePoints).length;
+    refuse(
+      PlanRefusal.NO_RESTORE_POINTS,
+      onPath === 0
+        ? `timeline ${timeline} has no restore points yet`
+        : `none of the ${onPath} restore point${onPath > 1 ? "s" : ""} on timeline ${timeline} has its WAL in the archive`,
+    );
+  }
+
+  switch (target.kind) {
+    case "lsn":
+      return planToLsn(stream, usable, timeline, target.lsn);
+    case "name":
+      return planToName(stream, usable, timeline, namedTarget!);
+    case "time":
+      return planToTime(stream, usable, timeline, target.time);
+    case "latest":
+      return planToLatest(stream, usable, timeline);
+  }
+}
+
+type NamedTarget = {
+  point: NamedRestorePoint;
+  lsn: bigint;
+  timeline: number;
+  earlier: bigint | null;
+  count: number;
+};
+
+/**
+ * The occurrence of a pg_create_restore_point name to recover to, and the timeline to follow.
+ * Without an explicit timeline, a name that only exists on another branch leads to that branch.
+ */
+function resolveName(input: PlanRestoreInput, name: string, knownList: number[]): NamedTarget {
+  const matches = (input.namedPoints ?? []).filter((n) => n.name === name);
+  if (matches.length === 0) {
+    refuse(
+      PlanRefusal.UNKNOWN_RESTORE_POINT_NAME,
+      `no restore point named ${JSON.stringify(name)} was found in the WAL`,
+    );
+  }
+  const onPath = (tl: number) => matches.filter((m) => isOnPath(m, timelineAncestry(tl, input.histories)));
+  const timeline =
+    input.target.timeline ??
+    [...knownList].reverse().find((tl) => onPath(tl).length > 0) ??
+    knownList.at(-1)!;
+  const candidates = onPath(timeline)
+    .map((point) => ({ point, lsn: parseLsn(point.lsn) }))
+    .sort((a, b) => (a.lsn < b.lsn ? -1 : a.lsn > b.lsn ? 1 : 0));
+  const chosen = candidates.at(-1);
+  if (!chosen) {
+    const where = [...new Set(matches.map((m) => m.timeline))].join(", ");
+    refuse(
+      PlanRefusal.UNKNOWN_RESTORE_POINT_NAME,
+      `restore point ${JSON.stringify(name)} is not in the history of timeline ${timeline}; it was created on timeline ${where}`,
+    );
+  }
+  return { ...chosen, timeline, earlier: candidates.at(-2)?.lsn ?? null, count: candidates.length };
+}
+
+function basePlan(
+  stream: WalStream,
+  timeline: number,
+  start: UsableRestorePoint,
+  kind: RestoreTarget["kind"],
+): RestorePlan {
+  const notes: string[] = [];
+  if (start.point.timeline !== timeline) {
+    const span = stream.ancestry.find((s) => s.timeline === start.point.timeline);
+    notes.push(
+      `Restore point ${start.point.id} is on timeline ${start.point.timeline}; recovery follows the timeline history to timeline ${timeline}${span?.toLsn ? ` (fork at ${span.toLsn})` : ""}.`,
+    );
+  }
+  return {
+    restorePointId: start.point.id,
+    timeline,
+    targetKind: kind,
+    recoveryTarget: {},
+    walBytesToReplay: "0",
+    startLsn: formatLsn(start.lsn),
+    expected: { lsn: null, time: null },
+    endOfWal: false,
+    notes,
+  };
+}
+
+function endOfWalPlan(
+  stream: WalStream,
+  usable: UsableRestorePoint[],
+  timeline: number,
+  start: UsableRestorePoint,
+  kind: RestoreTarget["kind"],
+): RestorePlan {
+  const run = stream.runs[start.run]!;
+  const plan = basePlan(stream, timeline, start, kind);
+  plan.recoveryTarget = { latest: true };
+  plan.endOfWal = true;
+  plan.walBytesToReplay = (run.toLsn - start.lsn).toString();
+  plan.expected = {
+    lsn: formatLsn(run.toLsn),
+    time: formatOptionalTimestamp(lastRecoverableTime(run, start.run, usable)),
+  };
+  return plan;
+}
+
+function gapAfter(
+  stream: WalStream,
+  usable: UsableRestorePoint[],
+  runIndex: number,
+  around?: Micros,
+): string {
+  const run = stream.runs[runIndex]!;
+  const lastCommit = lastRecoverableTime(run, runIndex, usable);
+  const resume = usable.find((u) => u.run > runIndex);
+  const missing = `WAL is missing from ${formatLsn(run.toLsn)}${lastCommit === null ? "" : ` (after the last commit at ${msg(lastCommit, around)})`}`;
+  return resume
+    ? `${missing} and the next restore point is at ${describePoint(resume, around)}`
+    : `${missing} and no restore point follows the missing WAL`;
+}
+
+function newestBy(
+  points: UsableRestorePoint[],
+  key: (u: UsableRestorePoint) => bigint | number,
+): UsableRestorePoint | undefined {
+  let best: UsableRestorePoint | undefined;
+  for (const u of points) {
+    // On equal keys the later LSN wins: less WAL to replay.
+    if (!best || key(u) > key(best) || (key(u) === key(best) && u.lsn >= best.lsn)) best = u;
+  }
+  return best;
+}
+
+function planToLsn(
+  stream: WalStream,
+  usable: UsableRestorePoint[],
+  timeline: number,
+  lsn: bigint,
+): RestorePlan {
+  const start = newestBy(
+    usable.filter((u) => u.lsn <= lsn),
+    (u) => u.lsn,
+  );
+  if (!start) {
+    refuse(
+      PlanRefusal.TARGET_OUTSIDE_WINDOW,
+      `${formatLsn(lsn)} is before the earliest restore point ${describePoint(usable[0]!)}`,
+    );
+  }
+  const run = stream.runs[start.run]!;
+  const walEnd = stream.runs.at(-1)!.toLsn;
+  if (lsn > walEnd) {
+    refuse(
+      PlanRefusal.TARGET_OUTSIDE_WINDOW,
+      `${formatLsn(lsn)} is after the end of the archived WAL at ${formatLsn(walEnd)}`,
+    );
+  }
+  if (lsn < run.toLsn) {
+    const plan = basePlan(stream, timeline, start, "lsn");
+    plan.recoveryTarget = { lsn: formatLsn(lsn) };
+    plan.walBytesToReplay = (lsn - start.lsn).toString();
+    plan.expected = { lsn: formatLsn(lsn), time: null };
+    return plan;
+  }
+  if (lsn === run.toLsn && start.run === stream.runs.length - 1) {
+    // No record starts at the very end of the WAL, so recovery_target_lsn there would never be
+    // reached and PostgreSQL would stop with FATAL; replaying everything ends at the same LSN.
+    const plan = endOfWalPlan(stream, usable, timeline, start, "lsn");
+    plan.notes.push(
+      `${formatLsn(lsn)} is the end of the archived WAL: recovery replays all of it and stops there.`,
+    );
+    return plan;
+  }
+  return refuse(
+    PlanRefusal.TARGET_IN_GAP,
+    `${formatLsn(lsn)} cannot be recovered: ${gapAfter(stream, usable, start.run)}`,
+  );
+}
+
+function planToName(
+  stream: WalStream,
+  usable: UsableRestorePoint[],
+  timeline: number,
+  named: NamedTarget,
+): RestorePlan {
+  const label = JSON.stringify(named.point.name);
+  const namedTime = parseOptionalTimestamp(named.point.time);
+  // The restore point record must still be ahead of the clone, or recovery never meets it.
+  const before = usable.filter((u) => u.lsn < named.lsn);
+  const start = newestBy(before, (u) => u.lsn);
+  if (!start) {
+    refuse(
+      PlanRefusal.TARGET_OUTSIDE_WINDOW,
+      `restore point ${label} at ${namedTime === null ? formatLsn(named.lsn) : `${msg(namedTime)} (${formatLsn(named.lsn)})`} is before the earliest restore point ${describePoint(usable[0]!, namedTime ?? undefined)}`,
+    );
+  }
+  if (named.earlier !== null && start.lsn < named.earlier) {
+    // Recovery stops at the first record carrying the name, which would be the older one.
+    refuse(
+      PlanRefusal.AMBIGUOUS_RESTORE_POINT_NAME,
+      `${named.count} restore points are named ${label}; recovery would stop at the one at ${formatLsn(named.earlier)}, not the newest at ${formatLsn(named.lsn)}. Target the LSN instead`,
+    );
+  }
+  const run = stream.runs[start.run]!;
+  if (named.lsn > run.toLsn) {
+    refuse(
+      PlanRefusal.TARGET_IN_GAP,
+      `restore point ${label} cannot be reached: ${gapAfter(stream, usable, start.run, namedTime ?? undefined)}`,
+    );
+  }
+  const plan = basePlan(stream, timeline, start, "name");
+  plan.recoveryTarget = { name: named.point.name };
+  plan.walBytesToReplay = (named.lsn - start.lsn).toString();
+  plan.expected = { lsn: formatLsn(named.lsn), time: formatOptionalTimestamp(namedTime) };
+  if (named.count > 1) {
+    plan.notes.push(
+      `${named.count} restore points are named ${label}; this restores to the newest, at ${formatLsn(named.lsn)}.`,
+    );
+  }
+  return plan;
+}
+
+function planToTime(
+  stream: WalStream,
+  usable: UsableRestorePoint[],
+  timeline: number,
+  time: Micros,
+): RestorePlan {
+  const timed = usable.filter((u) => u.dataTime !== null);
+  if (timed.length === 0) {
+    refuse(
+      PlanRefusal.NO_RESTORE_POINTS,
+      `no restore point on timeline ${timeline} has a data time, so none can be placed before a time; target an LSN instead`,
+    );
+  }
+  const start = newestBy(
+    timed.filter((u) => u.dataTime! <= time),
+    (u) => u.dataTime!,
+  );
+  if (!start) {
+    const earliest = newestBy(timed, (u) => -u.dataTime!)!;
+    refuse(
+      PlanRefusal.TARGET_OUTSIDE_WINDOW,
+      `${msg(time)} is before the earliest restore point ${msg(earliest.dataTime!, time)}`,
+    );
+  }
+  const run = stream.runs[start.run]!;
+  const isLastRun = start.run === stream.runs.length - 1;
+  if (run.lastCommitTime !== null && time < run.lastCommitTime) {
+    const plan = basePlan(stream, timeline, start, "time");
+    plan.recoveryTarget = { time: formatTimestamp(time) };
+    // Recovery stops at the first commit after the target, which comes no later than the next
+    // restore point with a later data time.
+    const next = usable.find(
+      (u) => u.run === start.run && u.lsn > start.lsn && u.dataTime !== null && u.dataTime > time,
+    );
+    plan.walBytesToReplay = ((next?.lsn ?? run.toLsn) - start.lsn).toString();
+    plan.expected = { lsn: null, time: formatTimestamp(time) };
+    return plan;
+  }
+  const lastCommit = lastRecoverableTime(run, start.run, usable);
+  if (isLastRun) {
+    // PostgreSQL ends recovery with FATAL when recovery_target_time lies after the last commit
+    // in the WAL; the state at such a time is the end of the WAL, so replay all of it.
+    const plan = endOfWalPlan(stream, usable, timeline, start, "time");
+    plan.notes.push(
+      lastCommit === null
+        ? `No commit is archived after the restore point, so ${msg(time)} is recovered by replaying to the end of the WAL.`
+        : `${msg(time)} is after the last archived commit (${msg(lastCommit, time)}): recovery replays to the end of the WAL.`,
+    );
+    return plan;
+  }
+  if (lastCommit !== null && time === lastCommit) {
+    // Exactly the last commit before missing WAL: that state is where the available WAL ends, and
+    // recovery without a target stops there when restore_command finds no next segment.
+    const plan = endOfWalPlan(stream, usable, timeline, start, "time");
+    plan.notes.push(
+      `WAL is missing after ${formatLsn(run.toLsn)}: recovery replays up to there (the last commit at ${msg(lastCommit)}) and stops.`,
+    );
+    return plan;
+  }
+  return refuse(
+    PlanRefusal.TARGET_IN_GAP,
+    `${msg(time)} cannot be recovered: ${gapAfter(stream, usable, start.run, time)}`,
+  );
+}
+
+function planToLatest(stream: WalStream, usable: UsableRestorePoint[], timeline: number): RestorePlan {
+  const start = newestBy(usable, (u) => u.lsn)!;
+  if (start.run !== stream.runs.length - 1) {
+    const run = stream.runs[start.run]!;
+    const lastCommit = lastRecoverableTime(run, start.run, usable);
+    refuse(
+      PlanRefusal.TARGET_IN_GAP,
+      `the newest archived WAL cannot be reached: ${gapAfter(stream, usable, start.run)}; the newest recoverable moment is ${lastCommit === null ? formatLsn(run.toLsn) : msg(lastCommit)}`,
+    );
+  }
+  const plan = endOfWalPlan(stream, usable, timeline, start, "latest");
+  return plan;
+}
