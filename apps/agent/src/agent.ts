@@ -1,16 +1,22 @@
 // The agent daemon: one socket to a coordinator, kept open with reconnects (exponential backoff
 // with full jitter), enrollment on first start, heartbeats, and the jobs it is given. Results
 // that cannot be sent while the socket is down wait in an outbox and go out after the next HELLO.
+import { chmod, mkdir, statfs } from "node:fs/promises";
 import os from "node:os";
+import path from "node:path";
 import { AgentToCoordinator, CoordinatorToAgent, decode, encode, type TCoordinatorMessage, type TPoolInfo } from "@tideline/protocol";
 import WebSocket from "ws";
 import { detectCapabilities } from "./discovery/capabilities";
 import { discoverClusters } from "./discovery/clusters";
 import { JobError, type AgentServices, type JobContext } from "./jobs/job-context";
 import { jobHandlers } from "./jobs/registry";
+import { ProtectionManager } from "./protection/manager";
+import { DirectoryDriver, type StorageDriver, ZfsDriver } from "./storage";
 import { loadState, saveState, type AgentState } from "./state";
 
 export const AGENT_VERSION = "0.1.0";
+/** The name of the directory pool every storage agent offers in its data folder. */
+export const DIRECTORY_POOL = "dir";
 
 export interface AgentOptions {
   coordinatorUrl?: string;
@@ -50,7 +56,43 @@ export class Agent {
     this.log =
       opts.log ??
       ((level, msg, fields) => process.stderr.write(`${JSON.stringify({ t: new Date().toISOString(), level, msg, agent: this.state?.name, ...fields })}\n`));
-    this.services = { dataDir: opts.dataDir, name: opts.name ?? os.hostname() };
+    const drivers = new Map<string, StorageDriver>();
+    const storage: AgentServices["storage"] = (pool) => {
+      const key = `${pool.driver}:${pool.name}`;
+      let d = drivers.get(key);
+      if (!d) {
+        if (pool.driver === "zfs") d = new ZfsDriver(pool.name);
+        else if (pool.name === DIRECTORY_POOL) d = new DirectoryDriver(path.join(opts.dataDir, "storage"), DIRECTORY_POOL);
+        else throw new JobError("POOL_NOT_FOUND", `this agent has no directory pool named ${pool.name}`);
+        drivers.set(key, d);
+      }
+      return d;
+    };
+    const protection = new ProtectionManager(
+      opts.dataDir,
+      (c) => storage(c.pool),
+      (status) => this.send({ type: "CLUSTER_STATUS", payload: status }),
+      (level, msg, fields) => this.log(level, msg, fields),
+    );
+    this.services = { dataDir: opts.dataDir, name: opts.name ?? os.hostname(), storage, protection };
+  }
+
+  /** Storage pools this agent offers: its ZFS pools, and a directory pool in its data folder. */
+  async listPools(): Promise<TPoolInfo[]> {
+    if (!this.roles().includes("storage")) return [];
+    const pools: TPoolInfo[] = [];
+    if (await ZfsDriver.detect().catch(() => false)) {
+      for (const p of await ZfsDriver.listPools()) pools.push({ name: p.name, driver: "zfs", mountpoint: p.mountpoint, sizeBytes: p.sizeBytes, freeBytes: p.freeBytes, health: p.health });
+    }
+    const dir = path.join(this.opts.dataDir, "storage");
+    await mkdir(dir, { recursive: true });
+    const fs = await statfs(dir);
+    pools.push({ name: DIRECTORY_POOL, driver: "directory", mountpoint: dir, sizeBytes: fs.blocks * fs.bsize, freeBytes: fs.bavail * fs.bsize, health: "ONLINE" });
+    return pools;
+  }
+
+  private roles(): Array<"database" | "storage"> {
+    return this.opts.roles ?? ["database", "storage"];
   }
 
   async start(): Promise<void> {
@@ -59,6 +101,9 @@ export class Agent {
       throw Object.assign(new Error("NOT_ENROLLED: this agent has no secret yet; start it once with --enroll-token (see `tideline enroll-token create`)"), { code: "NOT_ENROLLED" });
     }
     if (!this.state && !this.opts.coordinatorUrl) throw new Error("NO_COORDINATOR: pass --coordinator ws://HOST:PORT/agent");
+    await chmod(this.opts.dataDir, 0o755).catch(() => {}); // the service user runs our restore_command helper from here
+    await this.services.protection.resumeAll();
+    this.services.protection.startStatusLoop(Number(process.env.TIDELINE_STATUS_MS ?? 5000));
     this.connect();
   }
 
@@ -83,7 +128,7 @@ export class Agent {
   private send(frame: AgentFrame, replyTo?: string): void {
     const text = encode(AgentToCoordinator, frame.type, frame.payload as never, replyTo);
     if (this.ws?.readyState === WebSocket.OPEN && (this.authenticated || frame.type === "HELLO" || frame.type === "ENROLL")) this.ws.send(text);
-    else if (frame.type.startsWith("JOB_RESULT") || frame.type === "JOB_LOG") this.outbox.push(text);
+    else if (frame.type === "JOB_RESULT" || frame.type === "JOB_LOG") this.outbox.push(text);
   }
 
   private async onOpen(ws: WebSocket): Promise<void> {
@@ -95,7 +140,7 @@ export class Agent {
   }
 
   private async inventory() {
-    const pools = (await this.opts.pools?.().catch((err: Error) => {
+    const pools = (await (this.opts.pools ? this.opts.pools() : this.listPools()).catch((err: Error) => {
       this.log("warn", "could not list storage pools", { error: err.message });
       return [];
     })) ?? [];
@@ -106,7 +151,7 @@ export class Agent {
   private async hello(ws: WebSocket): Promise<void> {
     const { pools, clusters } = await this.inventory();
     if (ws !== this.ws) return;
-    const roles = this.opts.roles ?? (pools.length > 0 ? ["database", "storage"] : ["database"]);
+    const roles = this.roles();
     this.send({
       type: "HELLO",
       payload: {
@@ -248,6 +293,7 @@ export class Agent {
     if (this.heartbeat) clearInterval(this.heartbeat);
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
     for (const j of this.running.values()) j.abort.abort();
+    await this.services.protection.stop();
     this.ws?.close(1000, "agent stopping");
   }
 }

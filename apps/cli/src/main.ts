@@ -2,6 +2,7 @@
 // `tideline`: everything the console does, for people and scripts (`--json`).
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { agentsList, clustersList, enrollTokenCreate, jobsList, jobsShow } from "./commands/listings";
+import { clustersAdd, clustersShow, restorePointsList, retention, snapshot, storageList, windowShow } from "./commands/protection";
 import { startTideline } from "./commands/start";
 import { connect } from "./connection";
 import { CliError, describeError, printJson } from "./output";
@@ -22,6 +23,17 @@ const HELP = `tideline — PostgreSQL point-in-time recovery
   tideline clusters list [--json]
   tideline jobs list [--state S] [--limit N] [--json]
   tideline jobs show ID [--json]
+  tideline storage list [--json]
+  tideline clusters add --name N --agent A [--pgdata DIR] --port P --storage AGENT/POOL
+        [--replication-conninfo CONNINFO] [--mode replica|shared] [--snapshot-every 15m] [--wait] [--json]
+  tideline clusters show CLUSTER [--json]
+  tideline clusters update CLUSTER [--snapshot-every 15m|CRON] [--retention keepLast=10,daily=7]
+  tideline clusters remove CLUSTER [--destroy-data]
+  tideline window CLUSTER [--json]
+  tideline snapshot CLUSTER [--wait] [--json]
+  tideline backup create CLUSTER [--wait] [--json]
+  tideline restore-points list CLUSTER [--json]
+  tideline retention CLUSTER [--dry-run] [--json]
 
 Connection: --url/--token, or TIDELINE_URL/TIDELINE_TOKEN, or the running \`tideline start\` of
 --data-dir / TIDELINE_DATA_DIR / ./.tideline.
@@ -64,11 +76,62 @@ const commands: Record<string, Command> = {
   "jobs list": withApi({ state: { type: "string" }, limit: { type: "string" } }, ({ values }) =>
     jobsList(api(values), Boolean(values.json), { state: values.state as string | undefined, limit: values.limit ? Number(values.limit) : undefined }),
   ),
+  "storage list": withApi({}, ({ values }) => storageList(api(values), Boolean(values.json))),
+  "clusters add": withApi(
+    {
+      name: { type: "string" }, agent: { type: "string" }, pgdata: { type: "string" }, port: { type: "string" }, storage: { type: "string" },
+      "replication-conninfo": { type: "string" }, mode: { type: "string" }, "snapshot-every": { type: "string" }, "shared-dataset": { type: "string" },
+      compression: { type: "string" }, dedup: { type: "boolean" }, recordsize: { type: "string" }, wait: { type: "boolean" },
+    },
+    ({ values }) => clustersAdd(api(values), values as never, Boolean(values.json)),
+  ),
+  "clusters show": withApi({}, ({ values, positionals }) => clustersShow(api(values), need(positionals[0], "tideline clusters show CLUSTER"), Boolean(values.json))),
+  "clusters update": withApi({ "snapshot-every": { type: "string" }, retention: { type: "string" } }, async ({ values, positionals }) => {
+    const r = await api(values).clusters.update.mutate({
+      cluster: need(positionals[0], "tideline clusters update CLUSTER [--snapshot-every 15m] [--retention keepLast=10,daily=7]"),
+      snapshotEvery: values["snapshot-every"] as string | undefined,
+      retention: values.retention ? parsePolicy(values.retention as string) : undefined,
+    });
+    if (values.json) printJson(r);
+    else process.stdout.write("updated\n");
+  }),
+  "clusters remove": withApi({ "destroy-data": { type: "boolean" } }, async ({ values, positionals }) => {
+    const r = await api(values).clusters.remove.mutate({ cluster: need(positionals[0], "tideline clusters remove CLUSTER [--destroy-data]"), destroyData: Boolean(values["destroy-data"]) });
+    if (values.json) printJson(r);
+    else process.stdout.write(r.jobId ? `removing in job ${r.jobId}\n` : "removed\n");
+  }),
+  window: withApi({}, ({ values, positionals }) => windowShow(api(values), need(positionals[0], "tideline window CLUSTER"), Boolean(values.json))),
+  snapshot: withApi({ wait: { type: "boolean" } }, ({ values, positionals }) =>
+    snapshot(api(values), need(positionals[0], "tideline snapshot CLUSTER [--wait]"), { wait: Boolean(values.wait), json: Boolean(values.json), kind: "snapshot" }),
+  ),
+  "backup create": withApi({ wait: { type: "boolean" } }, ({ values, positionals }) =>
+    snapshot(api(values), need(positionals[0], "tideline backup create CLUSTER [--wait]"), { wait: Boolean(values.wait), json: Boolean(values.json), kind: "base-backup" }),
+  ),
+  "restore-points list": withApi({}, ({ values, positionals }) => restorePointsList(api(values), need(positionals[0], "tideline restore-points list CLUSTER"), Boolean(values.json))),
+  retention: withApi({ "dry-run": { type: "boolean" } }, ({ values, positionals }) =>
+    retention(api(values), need(positionals[0], "tideline retention CLUSTER [--dry-run]"), { dryRun: Boolean(values["dry-run"]), json: Boolean(values.json) }),
+  ),
   "jobs show": withApi({}, ({ values, positionals }) => {
     if (!positionals[0]) throw new CliError("USAGE", "tideline jobs show ID");
     return jobsShow(api(values), positionals[0], Boolean(values.json));
   }),
 };
+
+function need(v: string | undefined, usage: string): string {
+  if (!v) throw new CliError("USAGE", usage, 2);
+  return v;
+}
+
+/** "keepLast=10,daily=7" → { keepLast: 10, daily: 7 } */
+function parsePolicy(s: string): Record<string, number> {
+  return Object.fromEntries(
+    s.split(",").map((kv) => {
+      const [k, v] = kv.split("=");
+      if (!k || v === undefined || Number.isNaN(Number(v))) throw new CliError("USAGE", `bad retention term "${kv}"; use e.g. keepLast=10,hourly=24,daily=7,weekly=4,monthly=6,windowDays=14`, 2);
+      return [k.trim(), Number(v)];
+    }),
+  );
+}
 
 async function main(argv: string[]): Promise<void> {
   if (argv.length === 0 || argv[0] === "help" || argv[0] === "--help") {

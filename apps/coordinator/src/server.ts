@@ -15,6 +15,7 @@ import { EventBus } from "./events/bus";
 import { health } from "./http/health";
 import { metrics } from "./http/metrics";
 import { Dispatcher } from "./jobs/dispatcher";
+import { Scheduler } from "./restore-points/scheduler";
 import { createLogger, type Logger } from "./log";
 
 export const VERSION = "0.1.0";
@@ -118,6 +119,8 @@ export async function startCoordinator(opts: StartOptions): Promise<RunningCoord
     [id, url, VERSION],
   );
   c.dispatcher.start();
+  const scheduler = new Scheduler(c, Number(process.env.TIDELINE_SCHEDULER_MS ?? 2000));
+  scheduler.start();
   log.info("coordinator listening", { url });
 
   let closed = false;
@@ -131,6 +134,7 @@ export async function startCoordinator(opts: StartOptions): Promise<RunningCoord
       if (closed) return;
       closed = true;
       c.dispatcher.stop();
+      scheduler.stop();
       for (const ws of wss.clients) ws.close(1001, "coordinator shutting down");
       await new Promise<void>((r) => server.close(() => r()));
       server.closeAllConnections();

@@ -80,7 +80,7 @@ describe("agents and jobs over real sockets", () => {
     ws3.close();
 
     const health = await fetch(`${coord.url}/healthz`).then((r) => r.json());
-    expect(health.status).toBe("ok");
+    expect((health as { status: string }).status).toBe("ok");
     expect((await agentNamed("db1"))!.connected).toBe(true);
     const metrics = await fetch(`${coord.url}/metrics`).then((r) => r.text());
     expect(metrics).toMatch(/tideline_agent_bad_frames_total [1-9]/);

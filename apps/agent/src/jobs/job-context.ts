@@ -1,3 +1,6 @@
+import type { ProtectionManager } from "../protection/manager";
+import type { StorageDriver } from "../storage";
+
 // What a running job may do: report progress and log lines, notice cancellation.
 export interface JobContext {
   jobId: string;
@@ -13,6 +16,9 @@ export interface JobContext {
 export interface AgentServices {
   dataDir: string;
   name: string;
+  /** The driver of one of this agent's pools (`zfs` pool name, or the directory pool). */
+  storage: (pool: { name: string; driver: "zfs" | "directory" }) => StorageDriver;
+  protection: ProtectionManager;
 }
 
 export class JobError extends Error {

@@ -1,9 +1,21 @@
 // Job kind → handler on this agent.
+import { applyRetention } from "./apply-retention";
+import { baseBackup } from "./base-backup";
+import { checkCluster } from "./check-cluster";
+import { createRestorePoint } from "./create-restore-point";
 import { diagSleep } from "./diag-sleep";
 import { inspectCluster } from "./inspect-cluster";
 import type { JobHandler } from "./job-context";
+import { protectCluster } from "./protect-cluster";
+import { unprotectCluster } from "./unprotect-cluster";
 
 export const jobHandlers: Record<string, JobHandler> = {
   "cluster.inspect": inspectCluster,
+  "cluster.check": checkCluster,
+  "cluster.protect": protectCluster,
+  "cluster.unprotect": unprotectCluster,
+  "restore-point.create": createRestorePoint,
+  "backup.base": baseBackup,
+  "retention.apply": applyRetention,
   "diag.sleep": diagSleep,
 };

@@ -2,7 +2,7 @@
 // pool on it, and a cleanup that waits until the pool lets go (as restore-by-hand.sh does).
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
-import { mkdtemp, rm, truncate, writeFile } from "node:fs/promises";
+import { chmod, mkdtemp, rm, truncate, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -32,6 +32,7 @@ export async function ensureZfs(): Promise<boolean> {
 
 export async function createTestPool(opts: { sizeMiB?: number } = {}): Promise<TestPool> {
   const dir = await mkdtemp(join(tmpdir(), "tideline-zfs-"));
+  await chmod(dir, 0o755); // PostgreSQL, as the service user, writes below the pool's mountpoint
   const name = `tl${process.pid}${randomBytes(3).toString("hex")}`;
   const image = join(dir, "pool.img");
   const mountpoint = join(dir, name);

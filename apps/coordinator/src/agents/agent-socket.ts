@@ -8,7 +8,8 @@ import type { WebSocket } from "ws";
 import { hashToken, newToken } from "../auth/secrets";
 import type { Coordinator } from "../context";
 import { addJobEvent, completeJob, extendLeases, failJob, markRunning, requeueLost, setProgress } from "../jobs/sql";
-import { handleJobResult } from "../jobs/result-handlers";
+import { handleJobFailure, handleJobResult } from "../jobs/result-handlers";
+import { ingestClusterStatus } from "../clusters/cluster-status";
 import { type AgentConnection, makeSender } from "./registry";
 
 const MAX_BAD_FRAMES = 50;
@@ -73,6 +74,9 @@ export function handleAgentSocket(c: Coordinator, socket: WebSocket, req: Incomi
         return;
       case "INVENTORY":
         await saveInventory(agentId, msg.payload.clusters, msg.payload.pools);
+        return;
+      case "CLUSTER_STATUS":
+        await ingestClusterStatus(c, agentId, msg.payload);
         return;
       case "JOB_ACCEPTED": {
         if (await markRunning(c.pool, msg.payload.jobId, msg.payload.attempt, c.config.leaseMs)) {
@@ -187,6 +191,7 @@ export function handleAgentSocket(c: Coordinator, socket: WebSocket, req: Incomi
       } catch (err) {
         const e = err as Error & { code?: string };
         if (await failJob(c.pool, job.id, p.attempt, { code: e.code ?? "RESULT_REJECTED", message: e.message })) {
+          await handleJobFailure(c, job, { code: e.code ?? "RESULT_REJECTED", message: e.message }).catch(() => {});
           await addJobEvent(c.pool, job.id, "state", `failed: ${e.message}`, { level: "error" });
           await c.bus.publish({ entity: "job", id: job.id, clusterId: job.clusterId, state: "failed" });
         }
@@ -199,6 +204,7 @@ export function handleAgentSocket(c: Coordinator, socket: WebSocket, req: Incomi
     } else {
       const cancelled = p.error.code === "CANCELLED";
       if (await failJob(c.pool, job.id, p.attempt, p.error, cancelled ? "cancelled" : "failed")) {
+        await handleJobFailure(c, job, p.error).catch(() => {});
         await addJobEvent(c.pool, job.id, "state", `${cancelled ? "cancelled" : "failed"}: ${p.error.message}`, { level: cancelled ? "warn" : "error", data: p.error });
         await c.bus.publish({ entity: "job", id: job.id, clusterId: job.clusterId, state: cancelled ? "cancelled" : "failed" });
       }

@@ -18,13 +18,25 @@ import { createApiToken } from "./tokens/create-api-token";
 import { listApiTokens } from "./tokens/list-api-tokens";
 import { revokeApiToken } from "./tokens/revoke-api-token";
 import { router } from "./trpc";
+import { addCluster } from "./clusters/add-cluster";
+import { getCluster } from "./clusters/get-cluster";
+import { removeCluster } from "./clusters/remove-cluster";
+import { updateCluster } from "./clusters/update-cluster";
+import { createRestorePoint } from "./restore-points/create-restore-point";
+import { listRestorePoints } from "./restore-points/list-restore-points";
+import { applyRetention, previewRetention } from "./retention/preview-retention";
+import { listStorage } from "./storage/list-storage";
+import { getWindow } from "./window/get-window";
 import { createUser } from "./users/create-user";
 import { listUsers } from "./users/list-users";
 
 export const appRouter = router({
   auth: router({ signIn, signOut, me: getMe }),
   agents: router({ list: listAgents, createEnrollmentToken }),
-  clusters: router({ list: listClusters, inspect: inspectCluster }),
+  clusters: router({ list: listClusters, get: getCluster, add: addCluster, update: updateCluster, remove: removeCluster, inspect: inspectCluster, window: getWindow }),
+  restorePoints: router({ list: listRestorePoints, create: createRestorePoint }),
+  retention: router({ preview: previewRetention, run: applyRetention }),
+  storage: router({ list: listStorage }),
   jobs: router({ list: listJobs, get: getJob, create: createJob, cancel: cancelJob, retry: retryJob }),
   tokens: router({ create: createApiToken, list: listApiTokens, revoke: revokeApiToken }),
   users: router({ list: listUsers, create: createUser }),

@@ -42,6 +42,10 @@ export async function callerFromAuthorization(c: Coordinator, header: string | u
 
 const t = initTRPC.context<Context>().create({
   transformer: superjson,
+  // stacks stay in the coordinator's log, never in a browser
+  isDev: false,
+  // keep idle SSE streams alive through proxies; the client reconnects after 30 s of silence
+  sse: { ping: { enabled: true, intervalMs: 15_000 }, client: { reconnectAfterInactivityMs: 30_000 } },
   errorFormatter({ shape, error }) {
     const cause = error.cause;
     return {

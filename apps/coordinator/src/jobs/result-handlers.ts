@@ -1,11 +1,17 @@
 // What the inventory learns from a finished job, per kind. A handler may return a reshaped
 // result to store, or throw (with a code) to turn the job into a failure.
-import { JobKinds } from "@tideline/protocol";
+import { nextRun, parseSchedule } from "@tideline/core";
+import { JobKinds, ZRestorePointRecord } from "@tideline/protocol";
+import { protectionPayload } from "../clusters/add-cluster";
+import { recordRestorePoint } from "../restore-points/record-restore-point";
+import { evaluateRetention } from "../retention/evaluate-retention";
+import { createJob } from "./create-job";
 import type { Coordinator } from "../context";
 import { AppError } from "../errors";
 
 interface FinishedJob {
   id: string;
+  idempotencyKey: string;
   kind: string;
   clusterId: string | null;
   agentId: string;
@@ -14,7 +20,75 @@ interface FinishedJob {
 
 type Handler = (c: Coordinator, job: FinishedJob, result: unknown) => Promise<unknown>;
 
+async function cluster(c: Coordinator, job: FinishedJob) {
+  if (!job.clusterId) throw new AppError("JOB_WITHOUT_CLUSTER", `${job.kind} job ${job.id} names no cluster`);
+  return c.db.cluster.findUniqueOrThrow({ where: { id: job.clusterId }, include: { storagePool: true } });
+}
+
 const handlers: Record<string, Handler> = {
+  "cluster.check": async (c, job, result) => {
+    const r = JobKinds["cluster.check"].result.parse(result);
+    const cl = await cluster(c, job);
+    if (!r.ok) {
+      await c.db.cluster.update({ where: { id: cl.id }, data: { state: "error", health: { status: "error", problems: r.problems } } });
+      await c.bus.publish({ entity: "cluster", id: cl.id, clusterId: cl.id, state: "error" });
+      throw new AppError("CLUSTER_CHECK_FAILED", r.problems.map((p) => `${p.code}: ${p.message}${p.fix ? ` (fix: ${p.fix})` : ""}`).join("; "), r.problems);
+    }
+    if (cl.state === "checking" && cl.storagePool && cl.storageAgentId) {
+      await c.db.cluster.update({ where: { id: cl.id }, data: { state: "protecting", health: { status: "ok", problems: [] } } });
+      await createJob(c.pool, c.bus, {
+        kind: "cluster.protect",
+        agentId: cl.storageAgentId,
+        clusterId: cl.id,
+        payload: protectionPayload({ ...cl, storagePool: cl.storagePool }),
+        idempotencyKey: `protect:${cl.id}`,
+        createdById: null,
+      });
+      await c.bus.publish({ entity: "cluster", id: cl.id, clusterId: cl.id, state: "protecting" });
+    }
+    return r;
+  },
+  "cluster.protect": async (c, job, result) => {
+    const r = JobKinds["cluster.protect"].result.parse(result);
+    const cl = await cluster(c, job);
+    if (r.restorePoint) await recordRestorePoint(c, cl.id, `${job.idempotencyKey}:first`, r.restorePoint);
+    await c.db.cluster.update({
+      where: { id: cl.id },
+      data: {
+        state: "protected",
+        protection: { ...(cl.protection as object), datasets: r.datasets, replicaPort: r.replicaPort },
+        nextSnapshotAt: nextRun(parseSchedule(cl.snapshotSchedule), new Date()),
+      },
+    });
+    await c.bus.publish({ entity: "cluster", id: cl.id, clusterId: cl.id, state: "protected" });
+    return r;
+  },
+  "restore-point.create": async (c, job, result) => {
+    const rp = ZRestorePointRecord.parse(result);
+    const cl = await cluster(c, job);
+    const id = await recordRestorePoint(c, cl.id, job.idempotencyKey, rp);
+    await evaluateRetention(c, cl.id, { apply: true }).catch((err: Error) => c.log.warn("retention failed", { cluster: cl.name, error: err.message }));
+    return { ...rp, id };
+  },
+  "backup.base": async (c, job, result) => {
+    const rp = ZRestorePointRecord.parse(result);
+    const cl = await cluster(c, job);
+    return { ...rp, id: await recordRestorePoint(c, cl.id, job.idempotencyKey, rp) };
+  },
+  "retention.apply": async (c, job, result) => {
+    const r = JobKinds["retention.apply"].result.parse(result);
+    if (r.destroyed.length) await c.db.restorePoint.updateMany({ where: { id: { in: r.destroyed } }, data: { prunedAt: new Date() } });
+    if (job.clusterId) await c.bus.publish({ entity: "cluster", id: job.clusterId, clusterId: job.clusterId });
+    return r;
+  },
+  "cluster.unprotect": async (c, job, result) => {
+    const r = JobKinds["cluster.unprotect"].result.parse(result);
+    if (job.clusterId) {
+      await c.db.cluster.delete({ where: { id: job.clusterId } }).catch(() => {});
+      await c.bus.publish({ entity: "cluster", id: job.clusterId, clusterId: job.clusterId, state: "removed" });
+    }
+    return r;
+  },
   "cluster.inspect": async (c, job, result) => {
     const r = JobKinds["cluster.inspect"].result.parse(result);
     if (job.clusterId) {
@@ -40,4 +114,19 @@ export async function handleJobResult(c: Coordinator, job: FinishedJob, result: 
 
 export function registerResultHandler(kind: string, handler: Handler): void {
   handlers[kind] = handler;
+}
+
+/** A job that failed leaves its cluster in a state the DBA can see. */
+export async function handleJobFailure(c: Coordinator, job: FinishedJob, error: { code: string; message: string }): Promise<void> {
+  if (!job.clusterId) return;
+  if (job.kind === "cluster.protect" || job.kind === "cluster.check") {
+    const cl = await c.db.cluster.findUnique({ where: { id: job.clusterId } });
+    if (!cl || cl.state === "protected") return;
+    const health = (cl.health ?? {}) as { problems?: Array<{ code?: string }> };
+    await c.db.cluster.update({
+      where: { id: cl.id },
+      data: { state: "error", health: { ...health, status: "error", problems: [...(health.problems ?? []).filter((p) => p.code !== error.code), { code: error.code, message: error.message }] } as object },
+    });
+    await c.bus.publish({ entity: "cluster", id: cl.id, clusterId: cl.id, state: "error" });
+  }
 }

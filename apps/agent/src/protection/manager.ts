@@ -1,0 +1,207 @@
+// Everything this storage agent does for the clusters it protects, between jobs: WAL receivers,
+// shadow replicas kept running, and a status report per cluster every few seconds (streaming
+// state and lag, replica replay, the WAL catalog, space, problems with their fixes).
+import { mkdir } from "node:fs/promises";
+import path from "node:path";
+import { compareLsn, lsnDiffBytes } from "@tideline/core";
+import type { AgentToCoordinator, TProblem } from "@tideline/protocol";
+import type { z } from "zod";
+import { psqlRows, sqlLiteral } from "../pg/psql";
+import type { StorageDriver } from "../storage";
+import { WalArchive } from "./catalog";
+import { loadProtected, type ProtectedCluster, saveProtected } from "./config";
+import { ensureReplicaRunning, installRestoreHelper, replicaTarget, stopReplica } from "./replica";
+import { WalReceiver } from "./wal-receiver";
+
+type Status = z.infer<(typeof AgentToCoordinator)["CLUSTER_STATUS"]>;
+type Log = (level: string, msg: string, f?: Record<string, unknown>) => void;
+
+interface Entry {
+  config: ProtectedCluster;
+  receiver: WalReceiver;
+  archive: WalArchive;
+}
+
+export class ProtectionManager {
+  private readonly entries = new Map<string, Entry>();
+  private timer: NodeJS.Timeout | null = null;
+  private busy = false;
+
+  constructor(
+    private readonly dataDir: string,
+    private readonly driverFor: (c: ProtectedCluster) => StorageDriver,
+    private readonly send: (status: Status) => void,
+    private readonly log: Log,
+  ) {}
+
+  get runDir(): string {
+    return path.join(this.dataDir, "run");
+  }
+
+  get logDir(): string {
+    return path.join(this.dataDir, "logs");
+  }
+
+  helper(): Promise<string> {
+    return installRestoreHelper(this.dataDir);
+  }
+
+  get(clusterId: string): ProtectedCluster | undefined {
+    return [...this.entries.values()].find((e) => e.config.clusterId === clusterId)?.config;
+  }
+
+  byName(cluster: string): ProtectedCluster | undefined {
+    return this.entries.get(cluster)?.config;
+  }
+
+  /** Bring back every protected cluster after the agent starts. */
+  async resumeAll(): Promise<void> {
+    await mkdir(this.runDir, { recursive: true });
+    for (const c of await loadProtected(this.dataDir)) {
+      await this.track(c).catch((err: Error) => this.log("error", "could not resume protection", { cluster: c.cluster, error: err.message }));
+    }
+  }
+
+  /** Start (or restart) WAL streaming and the replica for a cluster, and remember it. */
+  async track(c: ProtectedCluster): Promise<void> {
+    await mkdir(this.runDir, { recursive: true });
+    const old = this.entries.get(c.cluster);
+    if (old) await old.receiver.stop();
+    const receiver = new WalReceiver(c, this.runDir, this.log);
+    const archive = new WalArchive(c.walDir, path.join(this.dataDir, "cache", `${c.cluster}-wal.json`), c.walSegmentSize);
+    this.entries.set(c.cluster, { config: c, receiver, archive });
+    await receiver.start();
+    if (c.mode === "replica" && c.replicaDataDir) {
+      const { portChanged } = await ensureReplicaRunning(c, this.logDir, await this.helper());
+      if (portChanged) await saveProtected(this.dataDir, c);
+    }
+    await saveProtected(this.dataDir, c);
+  }
+
+  async untrack(cluster: string): Promise<ProtectedCluster | undefined> {
+    const e = this.entries.get(cluster);
+    if (!e) return undefined;
+    await e.receiver.stop();
+    if (e.config.mode === "replica") await stopReplica(e.config);
+    this.entries.delete(cluster);
+    return e.config;
+  }
+
+  startStatusLoop(everyMs: number): void {
+    this.timer = setInterval(() => void this.reportAll(), everyMs);
+  }
+
+  async reportAll(): Promise<void> {
+    if (this.busy) return;
+    this.busy = true;
+    try {
+      for (const e of this.entries.values()) {
+        try {
+          this.send(await this.status(e));
+        } catch (err) {
+          this.log("warn", "status failed", { cluster: e.config.cluster, error: (err as Error).message });
+        }
+      }
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  async status(e: Entry): Promise<Status> {
+    const c = e.config;
+    const problems: TProblem[] = [];
+    let primaryLsn: string | null = null;
+    let flushLsn: string | null = null;
+    let lagSeconds: number | null = null;
+    let slot: Status["wal"]["slot"] = null;
+    try {
+      const [r] = await psqlRows<{ primary_lsn: string; flush_lsn: string | null; lag: number | null; active: boolean | null; restart_lsn: string | null; exists: boolean }>(
+        { conninfo: c.primary.conninfo },
+        `SELECT pg_current_wal_lsn()::text AS primary_lsn, r.flush_lsn::text AS flush_lsn, extract(epoch FROM r.flush_lag)::float8 AS lag,
+                s.active, s.restart_lsn::text AS restart_lsn, s.slot_name IS NOT NULL AS exists
+           FROM (SELECT 1) one
+           LEFT JOIN pg_replication_slots s ON s.slot_name = ${sqlLiteral(c.slotWal)}
+           LEFT JOIN pg_stat_replication r ON r.pid = s.active_pid`,
+        { timeoutMs: 10_000 },
+      );
+      if (r) {
+        primaryLsn = r.primary_lsn;
+        flushLsn = r.flush_lsn;
+        lagSeconds = r.flush_lsn ? (r.lag ?? 0) : null;
+        slot = r.exists ? { name: c.slotWal, active: r.active, restartLsn: r.restart_lsn } : { name: c.slotWal, active: null, restartLsn: null };
+        if (!r.exists) problems.push({ code: "SLOT_MISSING", message: `replication slot ${c.slotWal} is missing on the primary`, fix: "Tideline recreates it when pg_receivewal reconnects; WAL written meanwhile may be lost" });
+      }
+    } catch (err) {
+      problems.push({ code: "PRIMARY_UNREACHABLE", message: `cannot query the primary: ${(err as Error).message.slice(0, 300)}` });
+    }
+    if (e.receiver.error && e.receiver.state !== "streaming") {
+      const fix = (e.receiver.error.details as { fix?: string } | undefined)?.fix;
+      problems.push({ code: e.receiver.error.code, message: e.receiver.error.message, fix });
+    }
+    let replica: Status["replica"] = null;
+    if (c.mode === "replica" && !c.replicaDataDir) {
+      replica = { running: false, port: c.replicaPort, replayLsn: null, replayTime: null, lagBytes: null }; // being seeded
+    } else if (c.mode === "replica") {
+      try {
+        const [r] = await psqlRows<{ lsn: string | null; t: string | null }>(replicaTarget(c), "SELECT pg_last_wal_replay_lsn()::text AS lsn, pg_last_xact_replay_timestamp() AS t", { timeoutMs: 10_000 });
+        replica = { running: true, port: c.replicaPort, replayLsn: r?.lsn ?? null, replayTime: r?.t ? new Date(r.t).toISOString() : null, lagBytes: r?.lsn && primaryLsn ? Math.max(0, Number(lsnDiffBytes(primaryLsn, r.lsn))) : null };
+      } catch (err) {
+        replica = { running: false, port: c.replicaPort, replayLsn: null, replayTime: null, lagBytes: null };
+        problems.push({ code: "REPLICA_DOWN", message: `the shadow replica does not answer: ${(err as Error).message.slice(0, 300)}`, fix: "Tideline restarts it; see the agent's logs folder for its log" });
+        void ensureReplicaRunning(c, this.logDir, await this.helper()).catch(() => {});
+      }
+    }
+    const view = await e.archive.view();
+    let spaceUsedBytes: number | null = null;
+    try {
+      const driver = this.driverFor(c);
+      spaceUsedBytes = (await driver.spaceUsed(c.datasets.root)).usedBytes;
+      const pool = await driver.poolStatus();
+      if (pool.sizeBytes > 0 && pool.freeBytes / pool.sizeBytes < 0.1) {
+        problems.push({ code: "POOL_NEARLY_FULL", message: `pool ${pool.name} has ${Math.round((pool.freeBytes / pool.sizeBytes) * 100)}% free`, fix: "add space to the pool or tighten the retention policy" });
+      }
+    } catch {
+      // space is informative; a failure here must not hide the rest of the status
+    }
+    const lagBytes = primaryLsn && flushLsn ? Math.max(0, Number(lsnDiffBytes(primaryLsn, flushLsn))) : null;
+    return {
+      clusterId: c.clusterId,
+      at: new Date().toISOString(),
+      wal: { state: e.receiver.state, error: e.receiver.state === "streaming" ? null : e.receiver.error, flushLsn, primaryLsn, lagBytes, lagSeconds, slot, restarts: e.receiver.restarts },
+      replica,
+      catalog: view.catalog as unknown as Array<Record<string, unknown>>,
+      histories: view.histories,
+      namedPoints: view.namedPoints,
+      spaceUsedBytes,
+      problems,
+    };
+  }
+
+  /** Wait until the archive holds WAL up to `lsn` (a commit is in the archive when its record is). */
+  async waitForArchive(cluster: string, lsn: string, timeoutMs = 30_000): Promise<boolean> {
+    const e = this.entries.get(cluster);
+    if (!e) return false;
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      const v = await e.archive.view();
+      const end = v.catalog.map((t) => t.endLsn).sort(compareLsn).pop();
+      if (end && compareLsn(end, lsn) >= 0) return true;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    return false;
+  }
+
+  async archiveView(cluster: string) {
+    return this.entries.get(cluster)?.archive.view();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    // a graceful stop stops what we started; after a SIGKILL the next start ends the stale
+    // receiver (the slot keeps the WAL meanwhile) and adopts the still-running replica
+    for (const e of this.entries.values()) {
+      await e.receiver.stop();
+      if (e.config.mode === "replica") await stopReplica(e.config).catch(() => {});
+    }
+  }
+}

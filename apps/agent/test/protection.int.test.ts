@@ -1,0 +1,187 @@
+// Protecting a real cluster: WAL streamed by pg_receivewal into a zfs-fuse pool, a shadow replica,
+// restore points on a schedule under pgbench load, a killed receiver, the window read from WAL.
+import { execFile } from "node:child_process";
+import { readdir, rm } from "node:fs/promises";
+import path from "node:path";
+import { promisify } from "node:util";
+import { compareLsn } from "@tideline/core";
+import { findBinDir, resolveServiceUser, asServiceUser, startTestCluster, type TestCluster, makeTempDir } from "@tideline/postgres";
+import { type CoordinatorProc, type Proc, spawnAgent, spawnCoordinator, startInventory, type TestInventory, waitFor, waitForJob } from "@tideline/testkit";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestPool, ensureZfs, type TestPool } from "../src/storage/testing";
+
+const exec = promisify(execFile);
+const ENV = { TIDELINE_STATUS_MS: "1000", TIDELINE_SCHEDULER_MS: "500", TIDELINE_SWEEP_MS: "300" };
+
+describe("protecting a cluster on a zfs-fuse pool", () => {
+  let inv: TestInventory;
+  let coord: CoordinatorProc;
+  let agent: Proc;
+  let pool: TestPool;
+  let primary: TestCluster;
+  let agentDir: string;
+  const api = () => inv.client(coord.url);
+
+  beforeAll(async () => {
+    expect(await ensureZfs()).toBe(true);
+    pool = await createTestPool({ sizeMiB: 2048 });
+    inv = await startInventory();
+    coord = await spawnCoordinator({ databaseUrl: inv.databaseUrl, env: ENV });
+    primary = await startTestCluster({ settings: { fsync: "on", synchronous_commit: "on" } });
+    agentDir = await makeTempDir("tl-agent-");
+    const { token } = await api().agents.createEnrollmentToken.mutate({});
+    agent = spawnAgent({ wsUrl: coord.wsUrl, dataDir: agentDir, enrollToken: token, name: "storage1", roles: "database,storage", env: ENV });
+    await waitFor("agent with the pool", async () => (await api().storage.list.query()).some((p) => p.name === pool.name), 30_000);
+  });
+
+  afterAll(async () => {
+    await agent?.kill("SIGTERM");
+    await coord?.kill("SIGTERM");
+    await primary?.destroy();
+    // the replica (a PostgreSQL server under the pool) must be down before the pool can go
+    await exec("pkill", ["-f", `${pool?.mountpoint}`]).catch(() => {});
+    await pool?.destroy();
+    await inv?.destroy();
+    await rm(agentDir, { recursive: true, force: true });
+  });
+
+  it("refuses a cluster without wal_level=replica, naming the setting to change", async () => {
+    const minimal = await startTestCluster({ settings: { wal_level: "minimal", max_wal_senders: 0 } });
+    try {
+      const { jobId } = await api().clusters.add.mutate({ name: "minimal", agent: "storage1", pgdata: minimal.pgdata, port: minimal.port, storage: `storage1/${pool.name}`, replicationConninfo: `host=${minimal.socketDir} port=${minimal.port} user=postgres` });
+      const job = await waitForJob(api(), jobId);
+      expect(job.state).toBe("failed");
+      expect(job.error?.code).toBe("CLUSTER_CHECK_FAILED");
+      expect(job.error?.message).toContain("wal_level = 'replica'");
+      expect(job.error?.message).toContain("MAX_WAL_SENDERS");
+      const c = await api().clusters.get.query({ cluster: "minimal" });
+      expect(c.state).toBe("error");
+    } finally {
+      await minimal.destroy();
+    }
+  });
+
+  it("protects a cluster: datasets, WAL streaming, shadow replica, first restore point", async () => {
+    await primary.query("CREATE TABLE marks (id int primary key, t timestamptz default clock_timestamp())");
+    const { clusterId } = await api().clusters.add.mutate({
+      name: "main",
+      agent: "storage1",
+      pgdata: primary.pgdata,
+      port: primary.port,
+      storage: `storage1/${pool.name}`,
+      replicationConninfo: `host=${primary.socketDir} port=${primary.port} user=postgres`,
+      snapshotEvery: "1h",
+    });
+    await waitFor("cluster protected", async () => {
+      const c = await api().clusters.get.query({ cluster: clusterId });
+      if (c.state === "error") throw new Error(JSON.stringify(c.health));
+      return c.state === "protected";
+    }, 120_000, 250);
+    const { stdout } = await exec("zfs", ["list", "-H", "-o", "name", "-r", `${pool.name}/tideline/main`]);
+    expect(stdout.split("\n").filter(Boolean).sort()).toEqual([`${pool.name}/tideline/main`, `${pool.name}/tideline/main/clones`, `${pool.name}/tideline/main/replica`, `${pool.name}/tideline/main/wal`].sort());
+    const rps = await api().restorePoints.list.query({ cluster: "main" });
+    expect(rps).toHaveLength(1);
+    const props = await exec("zfs", ["get", "-H", "-o", "property,value", "tideline:lsn,tideline:cluster", `${pool.name}/tideline/main/replica@${rps[0]!.snapshot}`]);
+    expect(props.stdout).toContain(`tideline:lsn\t${rps[0]!.lsn}`);
+    expect(props.stdout).toContain("tideline:cluster\tmain");
+  });
+
+  it("gets every committed row into the WAL archive within seconds, under pgbench load", async () => {
+    const bin = findBinDir();
+    const svc = asServiceUser(resolveServiceUser());
+    await exec(path.join(bin, "pgbench"), ["-i", "-s", "2", "-h", primary.socketDir, "-p", String(primary.port), "postgres"], svc);
+    const bench = exec(path.join(bin, "pgbench"), ["-c", "2", "-T", "8", "-h", primary.socketDir, "-p", String(primary.port), "postgres"], svc);
+    for (let i = 1; i <= 5; i++) {
+      await primary.query("INSERT INTO marks (id) VALUES ($1)", [i]);
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    const [{ lsn }] = (await primary.query<{ lsn: string }>("SELECT pg_current_wal_lsn()::text AS lsn")) as [{ lsn: string }];
+    // the archive's end passes the commit LSN quickly (synchronous pg_receivewal)
+    const started = Date.now();
+    await waitFor("archive to reach the last commit", async () => {
+      const w = await api().clusters.window.query({ cluster: "main" });
+      const to = w.timelines[0]?.toLsn;
+      return to && compareLsn(to, lsn) >= 0;
+    }, 20_000, 200);
+    expect(Date.now() - started).toBeLessThan(15_000);
+    await bench;
+    // the archive holds the marker commits: read them back with pg_waldump through the window end time
+    const [last] = (await primary.query<{ t: string }>("SELECT max(t)::text AS t FROM marks")) as [{ t: string }];
+    await waitFor("window end at the last commit", async () => {
+      const w = await api().clusters.window.query({ cluster: "main" });
+      return w.timelines[0]?.to && new Date(w.timelines[0].to) >= new Date(new Date(last.t).getTime() - 1);
+    }, 20_000, 250);
+    const c = await api().clusters.get.query({ cluster: "main" });
+    const h = c.health as { walLagBytes: number | null; slotState: string; status: string };
+    expect(h.slotState).toBe("active");
+    expect(h.walLagBytes ?? 0).toBeLessThan(16 * 1024 * 1024);
+  });
+
+  it("takes restore points on schedule under load, each recording the right LSN and time", async () => {
+    await api().clusters.update.mutate({ cluster: "main", snapshotEvery: "2s" });
+    const bin = findBinDir();
+    const svc = asServiceUser(resolveServiceUser());
+    const bench = exec(path.join(bin, "pgbench"), ["-c", "2", "-T", "25", "-h", primary.socketDir, "-p", String(primary.port), "postgres"], svc);
+    const rps = await waitFor("10 more restore points", async () => {
+      const list = await api().restorePoints.list.query({ cluster: "main" });
+      return list.length >= 11 ? list : null;
+    }, 90_000, 500);
+    await api().clusters.update.mutate({ cluster: "main", snapshotEvery: "1h" });
+    await bench;
+    for (let i = 1; i < rps.length; i++) {
+      expect(compareLsn(rps[i]!.lsn, rps[i - 1]!.lsn)).toBeGreaterThanOrEqual(0);
+      expect(rps[i]!.dataTime!.getTime()).toBeGreaterThanOrEqual(rps[i - 1]!.dataTime!.getTime());
+      // the data time is a commit time no later than when the snapshot was taken
+      expect(rps[i]!.dataTime!.getTime()).toBeLessThanOrEqual(rps[i]!.createdAt.getTime() + 1000);
+    }
+    const snaps = await exec("zfs", ["list", "-H", "-t", "snapshot", "-o", "name", "-r", `${pool.name}/tideline/main/replica`]);
+    expect(snaps.stdout.split("\n").filter(Boolean).length).toBe(rps.length);
+  });
+
+  it("restarts a pg_receivewal killed with SIGKILL under load, and the window has no gap", async () => {
+    const bin = findBinDir();
+    const svc = asServiceUser(resolveServiceUser());
+    const bench = exec(path.join(bin, "pgbench"), ["-c", "2", "-T", "10", "-h", primary.socketDir, "-p", String(primary.port), "postgres"], svc);
+    await new Promise((r) => setTimeout(r, 2000));
+    await exec("pkill", ["-KILL", "-f", `pg_receivewal.*${pool.name}/tideline/main/wal`]);
+    await bench;
+    await primary.query("SELECT pg_switch_wal()");
+    const [{ lsn }] = (await primary.query<{ lsn: string }>("SELECT pg_current_wal_lsn()::text AS lsn")) as [{ lsn: string }];
+    await waitFor("archive caught up after the restart", async () => {
+      const w = await api().clusters.window.query({ cluster: "main" });
+      return w.timelines[0]?.toLsn && compareLsn(w.timelines[0].toLsn, lsn) >= 0 ? w : null;
+    }, 60_000, 250);
+    const w = await api().clusters.window.query({ cluster: "main" });
+    expect(w.timelines).toHaveLength(1);
+    expect(w.timelines[0]!.gaps).toEqual([]);
+    const c = await api().clusters.get.query({ cluster: "main" });
+    expect((c.health as { receiverRestarts: number }).receiverRestarts).toBeGreaterThanOrEqual(1);
+  });
+
+  it("shows a gap when a segment is removed from the archive", async () => {
+    const walDir = path.join(pool.mountpoint, "tideline", "main", "wal");
+    const files = (await readdir(walDir)).filter((f) => /^[0-9A-F]{24}$/.test(f)).sort();
+    expect(files.length).toBeGreaterThan(3);
+    const victim = files[Math.floor(files.length / 2)]!;
+    await rm(path.join(walDir, victim));
+    const w = await waitFor("a gap", async () => {
+      const w = await api().clusters.window.query({ cluster: "main" });
+      return w.timelines[0]?.gaps.length ? w : null;
+    }, 20_000, 250);
+    expect(w.timelines[0]!.gaps[0]!.fromLsn).toBeTruthy();
+  });
+
+  it("applies retention: keeps the newest points and frees the others' snapshots", async () => {
+    const before = await api().restorePoints.list.query({ cluster: "main" });
+    await api().clusters.update.mutate({ cluster: "main", retention: { keepLast: 3 } });
+    const preview = await api().retention.preview.query({ cluster: "main" });
+    expect(preview.keep.map((k) => k.id).sort()).toEqual(before.slice(-3).map((r) => r.id).sort());
+    const applied = await api().retention.run.mutate({ cluster: "main" });
+    expect(applied.jobId).toBeTruthy();
+    expect((await waitForJob(api(), applied.jobId!)).state).toBe("succeeded");
+    const after = await api().restorePoints.list.query({ cluster: "main" });
+    expect(after.map((r) => r.id)).toEqual(before.slice(-3).map((r) => r.id));
+    const snaps = await exec("zfs", ["list", "-H", "-t", "snapshot", "-o", "name", "-r", `${pool.name}/tideline/main/replica`]);
+    expect(snaps.stdout.split("\n").filter(Boolean)).toHaveLength(3);
+  });
+});

@@ -1,0 +1,8 @@
+import type { Metadata } from "next";
+import { FleetOverview } from "@/components/clusters/fleet-overview";
+
+export const metadata: Metadata = { title: "Fleet" };
+
+export default function FleetPage() {
+  return <FleetOverview />;
+}

@@ -1,0 +1,16 @@
+// The console's typed tRPC hooks. Only the router's *type* comes from the coordinator: no
+// coordinator code reaches the bundle, and the browser talks to /api/trpc on this origin.
+import type { AppRouter } from "@tideline/coordinator/router";
+import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
+import { createTRPCContext } from "@trpc/tanstack-react-query";
+
+export const { TRPCProvider, useTRPC, useTRPCClient } = createTRPCContext<AppRouter>();
+
+export type RouterOutputs = inferRouterOutputs<AppRouter>;
+export type RouterInputs = inferRouterInputs<AppRouter>;
+export type TAgent = RouterOutputs["agents"]["list"][number];
+export type TCluster = RouterOutputs["clusters"]["list"][number];
+export type TJob = RouterOutputs["jobs"]["list"][number];
+export type TJobDetail = RouterOutputs["jobs"]["get"];
+export type TJobState = TJob["state"];
+export type TRole = RouterOutputs["auth"]["me"]["role"];

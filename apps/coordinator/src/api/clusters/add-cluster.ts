@@ -1,0 +1,24 @@
+import { z } from "zod";
+import { addCluster as add } from "../../clusters/add-cluster";
+import { operatorProcedure } from "../trpc";
+
+export const ZAddClusterInput = z.object({
+  name: z.string().min(1).max(63),
+  agent: z.string().min(1),
+  pgdata: z.string().min(1).optional(),
+  port: z.number().int().min(1).max(65535).optional(),
+  storage: z.string().min(3),
+  replicationConninfo: z.string().max(2000).optional(),
+  mode: z.enum(["replica", "shared"]).default("replica"),
+  snapshotEvery: z.string().min(1).default("15m"),
+  sharedDataset: z.string().optional(),
+  retention: z.record(z.string(), z.number().nonnegative()).optional(),
+  compression: z.string().regex(/^(on|off|lzjb|lz4|zstd|gzip(-[1-9])?)$/).optional(),
+  dedup: z.boolean().optional(),
+  recordsize: z.string().regex(/^\d+[KM]?$/).optional(),
+});
+
+export const addCluster = operatorProcedure
+  .input(ZAddClusterInput)
+  .output(z.object({ clusterId: z.string(), jobId: z.string() }))
+  .mutation(({ ctx, input }) => add(ctx.c, ctx.caller, input));

@@ -1,0 +1,61 @@
+import { z } from "zod";
+import { findCluster } from "../../clusters/cluster-inputs";
+import { viewerProcedure } from "../trpc";
+
+/** Passwords in conninfo strings never leave the coordinator. */
+export function redactConninfo(s: string | null): string | null {
+  return s ? s.replace(/password\s*=\s*('(?:[^'\\]|\\.)*'|\S+)/gi, "password=********") : s;
+}
+
+export const getCluster = viewerProcedure
+  .input(z.object({ cluster: z.string().min(1) }))
+  .output(
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      state: z.string(),
+      mode: z.string(),
+      agent: z.string(),
+      storageAgent: z.string().nullable(),
+      pool: z.string().nullable(),
+      pgdata: z.string(),
+      port: z.number(),
+      pgVersion: z.number().nullable(),
+      systemIdentifier: z.string().nullable(),
+      replicationConninfo: z.string().nullable(),
+      snapshotSchedule: z.string(),
+      nextSnapshotAt: z.date().nullable(),
+      retention: z.record(z.string(), z.number()),
+      health: z.unknown(),
+      protection: z.unknown(),
+      drill: z.unknown(),
+      statusAt: z.date().nullable(),
+      createdAt: z.date(),
+    }),
+  )
+  .query(async ({ ctx, input }) => {
+    const found = await findCluster(ctx.c, input.cluster);
+    const cl = await ctx.c.db.cluster.findUniqueOrThrow({ where: { id: found.id }, include: { agent: true, storageAgent: true, storagePool: true } });
+    return {
+      id: cl.id,
+      name: cl.name,
+      state: cl.state,
+      mode: cl.mode,
+      agent: cl.agent.name,
+      storageAgent: cl.storageAgent?.name ?? null,
+      pool: cl.storagePool ? `${cl.storageAgent?.name}/${cl.storagePool.name}` : null,
+      pgdata: cl.pgdata,
+      port: cl.port,
+      pgVersion: cl.pgVersion,
+      systemIdentifier: cl.systemIdentifier,
+      replicationConninfo: redactConninfo(cl.replicationConninfo),
+      snapshotSchedule: cl.snapshotSchedule,
+      nextSnapshotAt: cl.nextSnapshotAt,
+      retention: (cl.retention ?? {}) as Record<string, number>,
+      health: cl.health,
+      protection: cl.protection,
+      drill: cl.drill,
+      statusAt: cl.statusAt,
+      createdAt: cl.createdAt,
+    };
+  });

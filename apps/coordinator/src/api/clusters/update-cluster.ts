@@ -1,0 +1,45 @@
+import { assertRetentionPolicy, nextRun, parseSchedule } from "@tideline/core";
+import { z } from "zod";
+import { audit } from "../../audit/audit";
+import { findCluster } from "../../clusters/cluster-inputs";
+import { AppError } from "../../errors";
+import { operatorProcedure } from "../trpc";
+
+export const ZRetentionPolicy = z.object({
+  keepLast: z.number().int().min(0).optional(),
+  hourly: z.number().int().min(0).optional(),
+  daily: z.number().int().min(0).optional(),
+  weekly: z.number().int().min(0).optional(),
+  monthly: z.number().int().min(0).optional(),
+  windowDays: z.number().min(0).optional(),
+});
+
+/** Schedule and retention settings of a cluster. */
+export const updateCluster = operatorProcedure
+  .input(z.object({ cluster: z.string().min(1), snapshotEvery: z.string().min(1).optional(), retention: ZRetentionPolicy.optional() }))
+  .output(z.object({ ok: z.boolean(), nextSnapshotAt: z.date().nullable() }))
+  .mutation(async ({ ctx, input }) => {
+    const cl = await findCluster(ctx.c, input.cluster);
+    let nextSnapshotAt = cl.nextSnapshotAt;
+    if (input.snapshotEvery) {
+      try {
+        nextSnapshotAt = cl.state === "protected" ? nextRun(parseSchedule(input.snapshotEvery), new Date()) : null;
+      } catch (err) {
+        throw new AppError("INVALID_SCHEDULE", (err as Error).message.replace(/^INVALID_SCHEDULE: /, ""));
+      }
+    }
+    if (input.retention) {
+      try {
+        assertRetentionPolicy(input.retention);
+      } catch (err) {
+        throw new AppError("INVALID_RETENTION_POLICY", (err as Error).message.replace(/^INVALID_RETENTION_POLICY: /, ""));
+      }
+    }
+    await ctx.c.db.cluster.update({
+      where: { id: cl.id },
+      data: { snapshotSchedule: input.snapshotEvery ?? undefined, nextSnapshotAt, retention: input.retention ?? undefined },
+    });
+    await audit(ctx.c, ctx.caller, "cluster.update", { clusterId: cl.id, target: cl.name, details: { snapshotEvery: input.snapshotEvery, retention: input.retention } });
+    await ctx.c.bus.publish({ entity: "cluster", id: cl.id, clusterId: cl.id });
+    return { ok: true, nextSnapshotAt };
+  });

@@ -1,0 +1,14 @@
+// Screenshots kept as test artifacts: written to e2e/artifacts/<name>.png and attached to the
+// Playwright report.
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Page, TestInfo } from "@playwright/test";
+
+const ARTIFACTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../artifacts");
+
+export async function saveScreenshot(page: Page, testInfo: TestInfo, name: string): Promise<string> {
+  const file = path.join(ARTIFACTS, `${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  await testInfo.attach(name, { path: file, contentType: "image/png" });
+  return file;
+}
