@@ -18,6 +18,8 @@ type Log = (level: string, msg: string, f?: Record<string, unknown>) => void;
 
 interface Entry {
   config: ProtectedCluster;
+  /** track() is still bringing the replica up: its absence is not a problem yet. */
+  starting: boolean;
   receiver: WalReceiver;
   archive: WalArchive;
 }
@@ -69,13 +71,15 @@ export class ProtectionManager {
     if (old) await old.receiver.stop();
     const receiver = new WalReceiver(c, this.runDir, this.log);
     const archive = new WalArchive(c.walDir, path.join(this.dataDir, "cache", `${c.cluster}-wal.json`), c.walSegmentSize);
-    this.entries.set(c.cluster, { config: c, receiver, archive });
-    await receiver.start();
-    if (c.mode === "replica" && c.replicaDataDir) {
-      const { portChanged } = await ensureReplicaRunning(c, this.logDir, await this.helper());
-      if (portChanged) await saveProtected(this.dataDir, c);
+    const entry: Entry = { config: c, receiver, archive, starting: true };
+    this.entries.set(c.cluster, entry);
+    try {
+      await receiver.start();
+      if (c.mode === "replica" && c.replicaDataDir) await ensureReplicaRunning(c, this.logDir, await this.helper());
+      await saveProtected(this.dataDir, c);
+    } finally {
+      entry.starting = false;
     }
-    await saveProtected(this.dataDir, c);
   }
 
   async untrack(cluster: string): Promise<ProtectedCluster | undefined> {
@@ -139,7 +143,7 @@ export class ProtectionManager {
       problems.push({ code: e.receiver.error.code, message: e.receiver.error.message, fix });
     }
     let replica: Status["replica"] = null;
-    if (c.mode === "replica" && !c.replicaDataDir) {
+    if (c.mode === "replica" && (!c.replicaDataDir || e.starting)) {
       replica = { running: false, port: c.replicaPort, replayLsn: null, replayTime: null, lagBytes: null }; // being seeded
     } else if (c.mode === "replica") {
       try {

@@ -1,6 +1,8 @@
 // The scheduler: restore points on each cluster's schedule (cron or interval). Several
 // coordinators may run it at once: due clusters are locked with SKIP LOCKED, and the job's
-// idempotency key names the scheduled slot, so a slot produces one restore point.
+// idempotency key names the scheduled slot, so a slot produces one restore point. The lock is
+// FOR NO KEY UPDATE: inserting the job checks its foreign key with FOR KEY SHARE on the same
+// cluster row from another connection, which FOR UPDATE would block forever.
 import { nextRun, parseSchedule } from "@tideline/core";
 import type { Coordinator } from "../context";
 import { createJob } from "../jobs/create-job";
@@ -32,7 +34,7 @@ export class Scheduler {
       const { rows } = await client.query<{ id: string; name: string; snapshot_schedule: string; next_snapshot_at: Date; storage_agent_id: string }>(
         `SELECT id, name, snapshot_schedule, next_snapshot_at, storage_agent_id FROM clusters
           WHERE state = 'protected' AND next_snapshot_at <= now() AND storage_agent_id IS NOT NULL
-          FOR UPDATE SKIP LOCKED LIMIT 100`,
+          FOR NO KEY UPDATE SKIP LOCKED LIMIT 100`,
       );
       for (const r of rows) {
         await createJob(this.c.pool, this.c.bus, {
