@@ -9,6 +9,12 @@ export interface Stack {
   adminPassword: string;
   adminToken: string;
   agentName: string;
+  /** The PostgreSQL primary the specs protect (started by global setup, not protected yet). */
+  primary: { pgdata: string; port: number; socketDir: string };
+  /** Where its restore points go: "AGENT/POOL" (a zfs-fuse pool, or the agent's directory pool without ZFS). */
+  storage: string;
+  /** The pool's mountpoint (clones live below it). */
+  poolMountpoint: string | null;
 }
 
 const KEY = "TIDELINE_E2E_STACK";

@@ -3,6 +3,7 @@
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { agentsList, clustersList, enrollTokenCreate, jobsList, jobsShow } from "./commands/listings";
 import { clustersAdd, clustersShow, restorePointsList, retention, snapshot, storageList, windowShow } from "./commands/protection";
+import { clonesList, disasterRecovery, drillRun, restore } from "./commands/restore";
 import { startTideline } from "./commands/start";
 import { connect } from "./connection";
 import { CliError, describeError, printJson } from "./output";
@@ -34,6 +35,10 @@ const HELP = `tideline — PostgreSQL point-in-time recovery
   tideline backup create CLUSTER [--wait] [--json]
   tideline restore-points list CLUSTER [--json]
   tideline retention CLUSTER [--dry-run] [--json]
+  tideline restore CLUSTER (--to TIME | --lsn LSN | --name N | --latest) [--timeline N] [--ttl 4h] [--wait] [--dry-run] [--json]
+  tideline restore-dr CLUSTER (--to TIME | --lsn LSN | --name N | --latest) --agent A --target-dir DIR --port P [--pause] [--wait]
+  tideline clones list | destroy ID | extend ID --ttl 4h | protect ID | unprotect ID   [--json]
+  tideline drills run CLUSTER [--wait] [--json]
 
 Connection: --url/--token, or TIDELINE_URL/TIDELINE_TOKEN, or the running \`tideline start\` of
 --data-dir / TIDELINE_DATA_DIR / ./.tideline.
@@ -111,6 +116,36 @@ const commands: Record<string, Command> = {
   retention: withApi({ "dry-run": { type: "boolean" } }, ({ values, positionals }) =>
     retention(api(values), need(positionals[0], "tideline retention CLUSTER [--dry-run]"), { dryRun: Boolean(values["dry-run"]), json: Boolean(values.json) }),
   ),
+  restore: withApi(
+    { to: { type: "string" }, lsn: { type: "string" }, name: { type: "string" }, latest: { type: "boolean" }, timeline: { type: "string" }, ttl: { type: "string" }, wait: { type: "boolean" }, "dry-run": { type: "boolean" } },
+    ({ values, positionals }) => restore(api(values), need(positionals[0], "tideline restore CLUSTER (--to TIME | --lsn LSN | --name N | --latest) [--ttl 4h] [--wait] [--dry-run]"), values as never, Boolean(values.json)),
+  ),
+  "restore-dr": withApi(
+    { to: { type: "string" }, lsn: { type: "string" }, name: { type: "string" }, latest: { type: "boolean" }, timeline: { type: "string" }, agent: { type: "string" }, "target-dir": { type: "string" }, port: { type: "string" }, pause: { type: "boolean" }, wait: { type: "boolean" } },
+    ({ values, positionals }) => disasterRecovery(api(values), need(positionals[0], "tideline restore-dr CLUSTER …"), values as never, Boolean(values.json)),
+  ),
+  "clones list": withApi({}, ({ values }) => clonesList(api(values), Boolean(values.json))),
+  "clones destroy": withApi({}, async ({ values, positionals }) => {
+    const r = await api(values).clones.destroy.mutate({ id: need(positionals[0], "tideline clones destroy ID") });
+    if (values.json) printJson(r);
+    else process.stdout.write(`destroying (job ${r.jobId})\n`);
+  }),
+  "clones extend": withApi({ ttl: { type: "string" } }, async ({ values, positionals }) => {
+    const r = await api(values).clones.extend.mutate({ id: need(positionals[0], "tideline clones extend ID --ttl 4h"), ttl: (values.ttl as string | undefined) ?? "4h" });
+    if (values.json) printJson(r);
+    else process.stdout.write(`expires at ${r.expiresAt.toISOString()}\n`);
+  }),
+  "clones protect": withApi({}, async ({ values, positionals }) => {
+    const r = await api(values).clones.protect.mutate({ id: need(positionals[0], "tideline clones protect ID"), protected: true });
+    if (values.json) printJson(r);
+    else process.stdout.write("protected\n");
+  }),
+  "clones unprotect": withApi({}, async ({ values, positionals }) => {
+    const r = await api(values).clones.protect.mutate({ id: need(positionals[0], "tideline clones unprotect ID"), protected: false });
+    if (values.json) printJson(r);
+    else process.stdout.write("unprotected\n");
+  }),
+  "drills run": withApi({ wait: { type: "boolean" } }, ({ values, positionals }) => drillRun(api(values), need(positionals[0], "tideline drills run CLUSTER [--wait]"), Boolean(values.wait), Boolean(values.json))),
   "jobs show": withApi({}, ({ values, positionals }) => {
     if (!positionals[0]) throw new CliError("USAGE", "tideline jobs show ID");
     return jobsShow(api(values), positionals[0], Boolean(values.json));

@@ -72,6 +72,50 @@ export type TRestorePointRecord = z.infer<typeof ZRestorePointRecord>;
 export const ZProblem = z.object({ code: z.string(), message: z.string(), fix: z.string().optional() });
 export type TProblem = z.infer<typeof ZProblem>;
 
+export const ZRecoveryTarget = z.object({
+  time: z.string().optional(),
+  lsn: z.string().optional(),
+  name: z.string().optional(),
+  latest: z.literal(true).optional(),
+});
+
+/** Which restore point a clone starts from, as the storage agent finds it. */
+export const ZCloneSource = z.object({
+  restorePointId: z.string(),
+  kind: z.enum(["snapshot", "base-backup", "shared"]),
+  dataset: z.string(),
+  snapshot: z.string(),
+  backupLabel: z.string().nullable().optional(),
+  tablespaceMap: z.string().nullable().optional(),
+});
+
+export const ZCloneSpec = z.object({
+  cloneId: z.string().regex(/^[a-z0-9]{6,40}$/),
+  clusterId: z.string(),
+  cluster: ZIdent,
+  source: ZCloneSource,
+  recoveryTarget: ZRecoveryTarget,
+  timeline: z.number().int().positive(),
+  /** The clone's own login: created after promotion. */
+  user: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/),
+  password: z.string().min(12).max(200),
+  /** Expected end of replay, for progress. */
+  expectedLsn: z.string().nullable().optional(),
+});
+export type TCloneSpec = z.infer<typeof ZCloneSpec>;
+
+export const ZCloneResult = z.object({
+  cloneId: z.string(),
+  dataset: z.string(),
+  dataDir: z.string(),
+  host: z.string(),
+  port: z.number().int(),
+  reachedLsn: z.string().nullable(),
+  reachedTime: z.string().nullable(),
+  seconds: z.number(),
+  sizeBytes: z.number(),
+});
+
 export const JobKinds = {
   "cluster.inspect": { payload: ZClusterTarget, result: ZClusterInspectResult },
   /** Like `barman check`: every setting that stops Tideline from protecting the cluster, with its fix. */
@@ -106,6 +150,36 @@ export const JobKinds = {
       walPruneBefore: z.record(z.string(), z.string()),
     }),
     result: z.object({ destroyed: z.array(z.string()), kept: z.array(z.object({ id: z.string(), reason: z.string() })), walFilesRemoved: z.number().int() }),
+  },
+  /** Storage agent: ZFS clone of a restore point, recovered to the target and promoted. */
+  "clone.create": { payload: ZCloneSpec, result: ZCloneResult },
+  "clone.destroy": {
+    payload: z.object({ cloneId: z.string().regex(/^[a-z0-9]{6,40}$/), cluster: ZIdent }),
+    result: z.object({ destroyed: z.boolean() }),
+  },
+  /** Restore drill: clone a recent point, prove it (connect, pg_amcheck, a SQL check), destroy it. */
+  "drill.run": {
+    payload: ZCloneSpec.extend({
+      sql: z.string().max(10_000).nullable(),
+      expected: z.string().max(10_000).nullable(),
+      amcheck: z.boolean(),
+    }),
+    result: z.object({
+      passed: z.boolean(),
+      checks: z.array(z.object({ name: z.string(), passed: z.boolean(), seconds: z.number(), detail: z.string() })),
+      secondsToReady: z.number(),
+      reachedLsn: z.string().nullable(),
+      reachedTime: z.string().nullable(),
+    }),
+  },
+  /** Disaster recovery: a full copy of a restore point into an empty data directory, recovered to the target. */
+  "restore.dr": {
+    payload: ZCloneSpec.extend({
+      targetDir: z.string().min(2),
+      port: z.number().int().min(1).max(65535),
+      action: z.enum(["promote", "pause"]),
+    }),
+    result: z.object({ dataDir: z.string(), port: z.number().int(), reachedLsn: z.string().nullable(), reachedTime: z.string().nullable(), seconds: z.number(), bytesCopied: z.number() }),
   },
   /** Waits; used to exercise leases and cancellation without touching a cluster. */
   "diag.sleep": {

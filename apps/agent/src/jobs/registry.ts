@@ -2,6 +2,10 @@
 import { applyRetention } from "./apply-retention";
 import { baseBackup } from "./base-backup";
 import { checkCluster } from "./check-cluster";
+import { createClone } from "./create-clone";
+import { destroyClone } from "./destroy-clone";
+import { restoreDr } from "./restore-dr";
+import { runDrill } from "./run-drill";
 import { createRestorePoint } from "./create-restore-point";
 import { diagSleep } from "./diag-sleep";
 import { inspectCluster } from "./inspect-cluster";
@@ -17,5 +21,9 @@ export const jobHandlers: Record<string, JobHandler> = {
   "restore-point.create": createRestorePoint,
   "backup.base": baseBackup,
   "retention.apply": applyRetention,
+  "clone.create": createClone,
+  "clone.destroy": destroyClone,
+  "drill.run": runDrill,
+  "restore.dr": restoreDr,
   "diag.sleep": diagSleep,
 };

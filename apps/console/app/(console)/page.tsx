@@ -1,8 +1,13 @@
 import type { Metadata } from "next";
+import { Suspense } from "react";
 import { FleetOverview } from "@/components/clusters/fleet-overview";
 
 export const metadata: Metadata = { title: "Fleet" };
 
 export default function FleetPage() {
-  return <FleetOverview />;
+  return (
+    <Suspense>
+      <FleetOverview />
+    </Suspense>
+  );
 }

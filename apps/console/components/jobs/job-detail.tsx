@@ -134,7 +134,7 @@ function JobActions({ job }: { job: TJobDetail }) {
   );
 }
 
-function JobProgress({ job }: { job: TJobDetail }) {
+export function JobProgress({ job }: { job: TJobDetail }) {
   const now = useNow();
   const t = Math.max(now, Date.now());
   const started = job.startedAt ? new Date(job.startedAt).getTime() : null;
@@ -181,7 +181,7 @@ const LEVEL_CLASS: Record<string, string> = {
   debug: "text-zinc-400",
 };
 
-function EventLog({ job }: { job: TJobDetail }) {
+export function EventLog({ job, maxHeight = "max-h-96" }: { job: TJobDetail; maxHeight?: string }) {
   const box = useRef<HTMLDivElement>(null);
   const stick = useRef(true);
   const count = job.events.length;
@@ -202,7 +202,7 @@ function EventLog({ job }: { job: TJobDetail }) {
           const el = e.currentTarget;
           stick.current = el.scrollHeight - el.scrollTop - el.clientHeight < 24;
         }}
-        className="max-h-96 overflow-y-auto font-mono text-[12px]"
+        className={`${maxHeight} overflow-y-auto font-mono text-[12px]`}
         data-testid="job-events"
         role="log"
         aria-live="polite"

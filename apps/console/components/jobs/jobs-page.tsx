@@ -73,7 +73,7 @@ export function JobsPage() {
   );
 }
 
-function JobsTable({ jobs }: { jobs: TJob[] }) {
+export function JobsTable({ jobs }: { jobs: TJob[] }) {
   return (
     <Table data-testid="jobs-table">
       <thead>

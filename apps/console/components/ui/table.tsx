@@ -27,3 +27,45 @@ export function Td({ className = "", ...rest }: TdHTMLAttributes<HTMLTableCellEl
     />
   );
 }
+
+export type SortDir = "asc" | "desc";
+
+/** A column header that sorts its table: a button inside the header, with aria-sort. */
+export function SortTh({
+  label,
+  sortKey,
+  sort,
+  dir,
+  onSort,
+  className = "",
+  title,
+}: {
+  label: React.ReactNode;
+  sortKey: string;
+  sort: string;
+  dir: SortDir;
+  onSort: (key: string) => void;
+  className?: string;
+  title?: string;
+}) {
+  const active = sort === sortKey;
+  return (
+    <Th
+      className={className}
+      aria-sort={active ? (dir === "asc" ? "ascending" : "descending") : "none"}
+      title={title}
+    >
+      <button
+        type="button"
+        onClick={() => onSort(sortKey)}
+        data-testid={`sort-${sortKey}`}
+        className={`inline-flex items-center gap-1 uppercase hover:text-zinc-900 dark:hover:text-zinc-100 ${active ? "text-zinc-800 dark:text-zinc-200" : ""}`}
+      >
+        {label}
+        <span aria-hidden className={active ? "" : "opacity-30"}>
+          {active && dir === "desc" ? "▼" : "▲"}
+        </span>
+      </button>
+    </Th>
+  );
+}

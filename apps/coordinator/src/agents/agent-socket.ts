@@ -160,6 +160,7 @@ export function handleAgentSocket(c: Coordinator, socket: WebSocket, req: Incomi
     const lost = await requeueLost(c.pool, agent.id, p.runningJobs);
     for (const j of lost) {
       await addJobEvent(c.pool, j.id, "state", j.state === "failed" ? "the agent restarted and lost this job; no attempts left" : "the agent restarted and lost this job; re-queued", { level: "warn" });
+      if (j.state === "failed") await c.dispatcher.failed(j.id, { code: "AGENT_LOST_JOB", message: "the agent restarted while running this job" });
     }
     await extendLeases(c.pool, agent.id, p.runningJobs, c.config.leaseMs);
     log.info("agent connected", { agentId: agent.id, name: agent.name, roles: p.roles, requeued: lost.length });

@@ -27,6 +27,12 @@ import { listRestorePoints } from "./restore-points/list-restore-points";
 import { applyRetention, previewRetention } from "./retention/preview-retention";
 import { listStorage } from "./storage/list-storage";
 import { getWindow } from "./window/get-window";
+import { getClone, listClones } from "./clones/list-clones";
+import { destroyClone, extendClone, protectClone } from "./clones/manage-clone";
+import { configureDrill, listDrills, runDrill } from "./drills/drills";
+import { createDrRestore } from "./restore/create-dr-restore";
+import { createRestore } from "./restore/create-restore";
+import { planRestore } from "./restore/plan-restore";
 import { createUser } from "./users/create-user";
 import { listUsers } from "./users/list-users";
 
@@ -37,6 +43,9 @@ export const appRouter = router({
   restorePoints: router({ list: listRestorePoints, create: createRestorePoint }),
   retention: router({ preview: previewRetention, run: applyRetention }),
   storage: router({ list: listStorage }),
+  restore: router({ plan: planRestore, create: createRestore, disasterRecovery: createDrRestore }),
+  clones: router({ list: listClones, get: getClone, destroy: destroyClone, extend: extendClone, protect: protectClone }),
+  drills: router({ run: runDrill, configure: configureDrill, list: listDrills }),
   jobs: router({ list: listJobs, get: getJob, create: createJob, cancel: cancelJob, retry: retryJob }),
   tokens: router({ create: createApiToken, list: listApiTokens, revoke: revokeApiToken }),
   users: router({ list: listUsers, create: createUser }),

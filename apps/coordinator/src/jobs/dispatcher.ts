@@ -3,6 +3,7 @@
 // expired. Claims are row-locked (SKIP LOCKED) and guarded by state, so no job goes out twice.
 import type { Coordinator } from "../context";
 import { CHANNELS } from "../events/bus";
+import { handleJobFailure } from "./result-handlers";
 import { addJobEvent, claimNextJob, releaseJob, requeueExpired } from "./sql";
 
 export class Dispatcher {
@@ -78,12 +79,19 @@ export class Dispatcher {
         await this.c.bus.publish({ entity: "job", id: j.id, state: j.state });
         this.c.log.warn("job lease expired", { jobId: j.id, agentId: j.agent_id, state: j.state });
         if (j.state === "queued") await this.c.bus.notify(CHANNELS.jobs, j.agent_id);
+        else await this.failed(j.id, { code: "LEASE_EXPIRED", message: "the agent stopped reporting on this job" });
       }
       await this.c.pool.query("UPDATE coordinators SET last_seen_at = now() WHERE id = $1", [this.c.id]);
       this.wakeAll();
     } catch (err) {
       this.c.log.warn("sweep failed", { error: (err as Error).message });
     }
+  }
+
+  /** A job that ran out of attempts leaves its clone or cluster in a visible state. */
+  async failed(jobId: string, error: { code: string; message: string }): Promise<void> {
+    const job = await this.c.db.job.findUnique({ where: { id: jobId } });
+    if (job) await handleJobFailure(this.c, job, error).catch(() => {});
   }
 
   private forwardCancel(payload: string): void {

@@ -6,6 +6,7 @@ import { protectionPayload } from "../clusters/add-cluster";
 import { recordRestorePoint } from "../restore-points/record-restore-point";
 import { evaluateRetention } from "../retention/evaluate-retention";
 import { createJob } from "./create-job";
+import { recordDrillResult } from "../drills/start-drill";
 import type { Coordinator } from "../context";
 import { AppError } from "../errors";
 
@@ -81,6 +82,27 @@ const handlers: Record<string, Handler> = {
     if (job.clusterId) await c.bus.publish({ entity: "cluster", id: job.clusterId, clusterId: job.clusterId });
     return r;
   },
+  "clone.create": async (c, job, result) => {
+    const r = JobKinds["clone.create"].result.parse(result);
+    await c.db.clone.update({
+      where: { id: r.cloneId },
+      data: { state: "ready", dataset: r.dataset, host: r.host, port: r.port, reachedLsn: r.reachedLsn, reachedTime: r.reachedTime ? new Date(r.reachedTime) : null, seconds: r.seconds, sizeBytes: BigInt(Math.round(r.sizeBytes)), readyAt: new Date() },
+    });
+    await c.bus.publish({ entity: "clone", id: r.cloneId, clusterId: job.clusterId, state: "ready" });
+    return r;
+  },
+  "clone.destroy": async (c, job, result) => {
+    const r = JobKinds["clone.destroy"].result.parse(result);
+    const { cloneId } = JobKinds["clone.destroy"].payload.parse(job.payload);
+    await c.db.clone.update({ where: { id: cloneId }, data: { state: "destroyed", destroyedAt: new Date(), port: null } }).catch(() => {});
+    await c.bus.publish({ entity: "clone", id: cloneId, clusterId: job.clusterId, state: "destroyed" });
+    return r;
+  },
+  "drill.run": async (c, job, result) => {
+    const r = JobKinds["drill.run"].result.parse(result);
+    await recordDrillResult(c, job.id, r);
+    return r;
+  },
   "cluster.unprotect": async (c, job, result) => {
     const r = JobKinds["cluster.unprotect"].result.parse(result);
     if (job.clusterId) {
@@ -118,6 +140,16 @@ export function registerResultHandler(kind: string, handler: Handler): void {
 
 /** A job that failed leaves its cluster in a state the DBA can see. */
 export async function handleJobFailure(c: Coordinator, job: FinishedJob, error: { code: string; message: string }): Promise<void> {
+  if (job.kind === "clone.create") {
+    const { cloneId } = job.payload as { cloneId: string };
+    await c.db.clone.update({ where: { id: cloneId }, data: { state: "failed", error, port: null } }).catch(() => {});
+    await c.bus.publish({ entity: "clone", id: cloneId, clusterId: job.clusterId, state: "failed" });
+    return;
+  }
+  if (job.kind === "drill.run") {
+    await recordDrillResult(c, job.id, { passed: false, checks: [{ name: "drill", passed: false, seconds: 0, detail: `${error.code}: ${error.message}` }], secondsToReady: 0 });
+    return;
+  }
   if (!job.clusterId) return;
   if (job.kind === "cluster.protect" || job.kind === "cluster.check") {
     const cl = await c.db.cluster.findUnique({ where: { id: job.clusterId } });

@@ -6,6 +6,8 @@
 import { nextRun, parseSchedule } from "@tideline/core";
 import type { Coordinator } from "../context";
 import { createJob } from "../jobs/create-job";
+import { destroyCloneById } from "../clones/create-restore";
+import { type DrillConfig, startDrill } from "../drills/start-drill";
 
 export class Scheduler {
   private timer: NodeJS.Timeout | null = null;
@@ -19,6 +21,34 @@ export class Scheduler {
 
   stop(): void {
     if (this.timer) clearInterval(this.timer);
+  }
+
+  /** Clones past their TTL and not protected are destroyed. */
+  private async expireClones(): Promise<void> {
+    const due = await this.c.db.clone.findMany({ where: { state: "ready", protected: false, expiresAt: { lt: new Date() } }, take: 50 });
+    for (const clone of due) {
+      await destroyCloneById(this.c, null, clone.id, "its TTL expired").catch((err: Error) => this.c.log.warn("could not expire a clone", { cloneId: clone.id, error: err.message }));
+    }
+  }
+
+  /** Clusters whose drill schedule is due get a drill of their newest restore point. */
+  private async scheduleDrills(): Promise<void> {
+    const due = await this.c.db.cluster.findMany({ where: { state: "protected", nextDrillAt: { lte: new Date() } }, take: 20 });
+    for (const cl of due) {
+      const cfg = (cl.drill ?? {}) as DrillConfig;
+      let next: Date | null = null;
+      try {
+        next = cfg.schedule ? nextRun(parseSchedule(cfg.schedule), new Date()) : null;
+      } catch {
+        next = null;
+      }
+      // claim the slot first: another coordinator seeing the old next_drill_at updates nothing
+      const claimed = await this.c.pool.query("UPDATE clusters SET next_drill_at = $2 WHERE id = $1 AND next_drill_at = $3", [cl.id, next, cl.nextDrillAt]);
+      if (!claimed.rowCount) continue;
+      await startDrill(this.c, cl.id, { idempotencyKey: `drill:${cl.id}:${cl.nextDrillAt!.toISOString()}` }).catch((err: Error) =>
+        this.c.log.warn("could not start a scheduled drill", { cluster: cl.name, error: err.message }),
+      );
+    }
   }
 
   async tick(): Promise<void> {
@@ -54,6 +84,8 @@ export class Scheduler {
         await client.query("UPDATE clusters SET next_snapshot_at = $2 WHERE id = $1", [r.id, next]);
       }
       await client.query("COMMIT");
+      await this.expireClones();
+      await this.scheduleDrills();
     } catch (err) {
       await client.query("ROLLBACK").catch(() => {});
       this.c.log.warn("scheduler tick failed", { error: (err as Error).message });

@@ -1,0 +1,148 @@
+// Recovering a copied data directory to a target: the settings DESIGN.md lists (marked block in
+// postgresql.auto.conf, recovery.signal, backup_label for shared-storage points), starting it as
+// the service user, and watching replay until it is promoted, paused, or fails with its log.
+import { existsSync } from "node:fs";
+import { readFile, rm, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { compareLsn, lsnDiffBytes } from "@tideline/core";
+import type { TCloneSpec } from "@tideline/protocol";
+import { chownToServiceUser, resolveServiceUser, run, stopCluster } from "@tideline/postgres";
+import { psqlExec, psqlRows, sqlLiteral } from "../pg/psql";
+import { ensureConfFiles, writeManagedBlock } from "../protection/postgres-conf";
+import { restoreCommand } from "../protection/replica";
+import { JobError } from "../jobs/job-context";
+
+export interface RecoveryOptions {
+  dataDir: string;
+  socketDir: string;
+  port: number;
+  binDir: string;
+  spec: TCloneSpec;
+  helper: string;
+  walDir: string;
+  logFile: string;
+  action: "promote" | "pause";
+  listen: string;
+  signal: AbortSignal;
+  onProgress: (fraction: number, message?: string) => void;
+}
+
+export async function prepareRecovery(o: RecoveryOptions): Promise<void> {
+  const user = resolveServiceUser();
+  for (const f of ["standby.signal", "postmaster.pid", "recovery.signal", "postmaster.opts"]) await rm(path.join(o.dataDir, f), { force: true });
+  await ensureConfFiles(o.dataDir);
+  // the clone is ours: its own pg_hba, password logins from anywhere, the service user locally
+  await writeFile(path.join(o.dataDir, "pg_hba.conf"), "local all all peer\nhost all all 0.0.0.0/0 scram-sha-256\nhost all all ::/0 scram-sha-256\n");
+  await chownToServiceUser(path.join(o.dataDir, "pg_hba.conf"), user);
+  if (o.spec.source.kind === "shared" && o.spec.source.backupLabel) {
+    // a shared-storage point was taken between pg_backup_start and _stop: recovery must start
+    // from the checkpoint its backup_label names, not from the crash-consistent pg_control
+    await writeFile(path.join(o.dataDir, "backup_label"), o.spec.source.backupLabel);
+    await chownToServiceUser(path.join(o.dataDir, "backup_label"), user);
+    if (o.spec.source.tablespaceMap) {
+      await writeFile(path.join(o.dataDir, "tablespace_map"), o.spec.source.tablespaceMap);
+      await chownToServiceUser(path.join(o.dataDir, "tablespace_map"), user);
+    }
+  }
+  const t = o.spec.recoveryTarget;
+  const settings: Record<string, string | number | boolean> = {
+    port: o.port,
+    listen_addresses: o.listen,
+    unix_socket_directories: o.socketDir,
+    primary_conninfo: "",
+    primary_slot_name: "",
+    archive_mode: "off",
+    archive_command: "",
+    logging_collector: false,
+    shared_preload_libraries: "",
+    hot_standby: true,
+    password_encryption: "scram-sha-256",
+    restore_command: restoreCommand(o.helper, o.walDir),
+    recovery_target_timeline: String(o.spec.timeline),
+    recovery_target_action: o.action,
+  };
+  if (t.time) settings.recovery_target_time = pgTimestamp(t.time);
+  else if (t.lsn) settings.recovery_target_lsn = t.lsn;
+  else if (t.name) settings.recovery_target_name = t.name;
+  await writeManagedBlock(o.dataDir, settings);
+  await writeFile(path.join(o.dataDir, "recovery.signal"), "");
+  await chownToServiceUser(path.join(o.dataDir, "recovery.signal"), user);
+  await chownToServiceUser(o.socketDir, user);
+}
+
+/** Start the server and wait until recovery ended (promoted) or paused at the target. */
+export async function runRecovery(o: RecoveryOptions): Promise<{ reachedLsn: string | null; reachedTime: string | null }> {
+  const user = resolveServiceUser();
+  const svc = user ? { uid: user.uid, gid: user.gid, env: { ...process.env, HOME: "/tmp" } } : {};
+  if (!existsSync(o.logFile)) {
+    await writeFile(o.logFile, "");
+    await chownToServiceUser(o.logFile, user);
+  }
+  // pg_ctl without -w: a long replay must not look like a failed start
+  await run(path.join(o.binDir, "pg_ctl"), ["-D", o.dataDir, "-l", o.logFile, "-W", "start"], svc);
+  const target = { port: o.port, host: o.socketDir, binDir: o.binDir };
+  let startLsn: string | null = null;
+  const expected = o.spec.expectedLsn ?? null;
+  for (let i = 0; ; i++) {
+    if (o.signal.aborted) throw new JobError("CANCELLED", "cancelled during recovery");
+    const alive = existsSync(path.join(o.dataDir, "postmaster.pid"));
+    if (!alive && i > 5) throw await recoveryFailure(o);
+    try {
+      const [r] = await psqlRows<{ recovery: boolean; lsn: string | null; paused: string | null; t: string | null }>(
+        target,
+        "SELECT pg_is_in_recovery() AS recovery, pg_last_wal_replay_lsn()::text AS lsn, CASE WHEN pg_is_in_recovery() THEN pg_get_wal_replay_pause_state() END AS paused, pg_last_xact_replay_timestamp() AS t",
+        { timeoutMs: 5000 },
+      );
+      if (r) {
+        startLsn ??= r.lsn;
+        if (!r.recovery || (o.action === "pause" && r.paused === "paused")) {
+          return { reachedLsn: r.lsn, reachedTime: r.t ? new Date(r.t).toISOString() : null };
+        }
+        if (r.lsn && startLsn && expected && compareLsn(expected, startLsn) > 0) {
+          const f = Number(lsnDiffBytes(r.lsn, startLsn)) / Number(lsnDiffBytes(expected, startLsn));
+          o.onProgress(Math.max(0, Math.min(0.99, f)), `replayed to ${r.lsn}`);
+        }
+      }
+    } catch {
+      // not accepting connections yet (still reaching consistency)
+    }
+    await sleep(i < 50 ? 100 : 500);
+  }
+}
+
+/**
+ * recovery_target_time in PostgreSQL's own notation: its check hook refuses ISO 8601's "T…Z"
+ * form that timestamptz input otherwise takes. Microseconds are kept.
+ */
+export function pgTimestamp(iso: string): string {
+  const m = /^(\d{4}-\d\d-\d\d)[T ](\d\d:\d\d:\d\d(?:\.\d+)?)(Z|[+-]\d\d(?::?\d\d)?)$/.exec(iso.trim());
+  if (!m) throw new JobError("INVALID_TARGET", `cannot write ${iso} as a recovery target time`);
+  const zone = m[3] === "Z" ? "+00" : m[3]!;
+  return `${m[1]} ${m[2]}${zone}`;
+}
+
+async function recoveryFailure(o: RecoveryOptions): Promise<JobError> {
+  const log = existsSync(o.logFile) ? await readFile(o.logFile, "utf8") : "";
+  const excerpt = log.trim().split("\n").slice(-12).join("\n");
+  const code = /recovery ended before configured recovery target was reached/.test(log)
+    ? "RECOVERY_TARGET_NOT_REACHED"
+    : /recovery_target_name|restore point .* not found/i.test(log)
+      ? "RECOVERY_TARGET_NOT_FOUND"
+      : "RECOVERY_FAILED";
+  return new JobError(code, `the clone's recovery failed; PostgreSQL said:\n${excerpt}`, { log: excerpt });
+}
+
+export async function createCloneLogin(o: Pick<RecoveryOptions, "port" | "socketDir" | "binDir">, spec: TCloneSpec): Promise<void> {
+  const t = { port: o.port, host: o.socketDir, binDir: o.binDir };
+  await psqlExec(t, `DO $$ BEGIN
+    IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = ${sqlLiteral(spec.user)}) THEN
+      EXECUTE format('ALTER ROLE %I LOGIN SUPERUSER PASSWORD %L', ${sqlLiteral(spec.user)}, ${sqlLiteral(spec.password)});
+    ELSE
+      EXECUTE format('CREATE ROLE %I LOGIN SUPERUSER PASSWORD %L', ${sqlLiteral(spec.user)}, ${sqlLiteral(spec.password)});
+    END IF; END $$`);
+}
+
+export async function stopServer(dataDir: string, binDir: string): Promise<void> {
+  if (existsSync(path.join(dataDir, "postmaster.pid"))) await stopCluster({ pgdata: dataDir, binDir, user: resolveServiceUser() }, "immediate").catch(() => {});
+}

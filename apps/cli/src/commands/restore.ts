@@ -1,0 +1,76 @@
+// Restore to time from the CLI: plan, clone, follow progress, and manage clones and drills.
+import type { ApiClient } from "@tideline/client";
+import { CliError, printJson, printTable } from "../output";
+import { waitForJob } from "./listings";
+
+export type TargetFlags = { to?: string; lsn?: string; name?: string; latest?: boolean; timeline?: string };
+
+export function targetFrom(f: TargetFlags) {
+  const given = [f.to, f.lsn, f.name, f.latest ? "latest" : undefined].filter(Boolean);
+  if (given.length !== 1) throw new CliError("USAGE", "give exactly one of --to TIME, --lsn LSN, --name NAME or --latest", 2);
+  if (f.to) return { kind: "time" as const, time: f.to };
+  if (f.lsn) return { kind: "lsn" as const, lsn: f.lsn };
+  if (f.name) return { kind: "name" as const, name: f.name };
+  return { kind: "latest" as const };
+}
+
+export async function restore(client: ApiClient, cluster: string, f: TargetFlags & { ttl?: string; wait?: boolean; "dry-run"?: boolean }, json: boolean) {
+  const target = targetFrom(f);
+  const timeline = f.timeline ? Number(f.timeline) : undefined;
+  if (f["dry-run"]) {
+    const plan = await client.restore.plan.query({ cluster, target, timeline });
+    if (json) return printJson(plan);
+    process.stdout.write(`${plan.summary}\nexpected to reach ${plan.expected.time ?? plan.expected.lsn ?? "the end of the WAL"}, in about ${plan.estimatedSeconds} s\n${plan.notes.map((n) => `note: ${n}\n`).join("")}`);
+    return;
+  }
+  const started = performance.now();
+  const r = await client.restore.create.mutate({ cluster, target, timeline, ttl: f.ttl });
+  if (!f.wait) {
+    if (json) return printJson(r);
+    process.stdout.write(`clone ${r.cloneId} is being created (job ${r.jobId}); follow with: tideline jobs show ${r.jobId}\n`);
+    return;
+  }
+  const job = await waitForJob(client, r.jobId, { quiet: json });
+  if (job.state !== "succeeded") throw new CliError(job.error?.code ?? "RESTORE_FAILED", job.error?.message ?? "the restore failed");
+  const clone = await client.clones.get.query({ id: r.cloneId });
+  const out = {
+    cloneId: clone.id,
+    host: clone.host,
+    port: clone.port,
+    connectionString: clone.connectionString,
+    restorePointId: clone.restorePointId,
+    reachedLsn: clone.reachedLsn,
+    reachedTime: clone.reachedTime,
+    seconds: Math.round(((performance.now() - started) / 1000) * 100) / 100,
+    expiresAt: clone.expiresAt,
+    notes: r.notes,
+  };
+  if (json) return printJson(out);
+  process.stdout.write(`clone ${out.cloneId} ready in ${out.seconds} s at ${out.reachedTime?.toISOString() ?? out.reachedLsn}\n\n  ${out.connectionString}\n\n${r.notes.map((n) => `note: ${n}\n`).join("")}`);
+}
+
+export async function clonesList(client: ApiClient, json: boolean) {
+  const clones = await client.clones.list.query({});
+  if (json) return printJson(clones);
+  printTable(clones.map((c) => ({ ...c, target: JSON.stringify(c.target) })), ["id", "cluster", "state", "owner", "port", "reachedTime", "expiresAt", "protected"]);
+}
+
+export async function disasterRecovery(client: ApiClient, cluster: string, f: TargetFlags & { agent?: string; "target-dir"?: string; port?: string; pause?: boolean; wait?: boolean }, json: boolean) {
+  if (!f.agent || !f["target-dir"] || !f.port) throw new CliError("USAGE", "tideline restore-dr CLUSTER (--to|--lsn|--name|--latest) --agent A --target-dir DIR --port P [--pause] [--wait]", 2);
+  const r = await client.restore.disasterRecovery.mutate({ cluster, target: targetFrom(f), agent: f.agent, targetDir: f["target-dir"], port: Number(f.port), action: f.pause ? "pause" : "promote" });
+  if (!f.wait) return json ? printJson(r) : void process.stdout.write(`restoring in job ${r.jobId}\n`);
+  const job = await waitForJob(client, r.jobId, { quiet: json });
+  if (job.state !== "succeeded") throw new CliError(job.error?.code ?? "RESTORE_FAILED", job.error?.message ?? "the restore failed");
+  const out = { ...(job.result as object), user: r.user, password: r.password };
+  if (json) return printJson(out);
+  printTable([out as Record<string, unknown>], ["dataDir", "port", "reachedLsn", "reachedTime", "seconds", "bytesCopied", "user"]);
+}
+
+export async function drillRun(client: ApiClient, cluster: string, wait: boolean, json: boolean) {
+  const r = await client.drills.run.mutate({ cluster });
+  if (!wait) return json ? printJson(r) : void process.stdout.write(`drill ${r.drillId} running in job ${r.jobId}\n`);
+  const job = await waitForJob(client, r.jobId, { quiet: json });
+  const result = job.result as { passed: boolean } | null;
+  if (json) return printJson({ ...r, state: job.state, result, error: job.error });
+  process.stdout.write(`drill ${result?.passed ? "PASSED" : "FAILED"}\n`);
+}

@@ -1,0 +1,210 @@
+"use client";
+// Restore to time. The DBA gives a target (picked on the timeline, typed in an explicit zone,
+// an LSN, a restore point name, or the latest WAL); the planner's plan — or its refusal — shows
+// before anything runs and follows the target as it changes (debounced). Operators then
+// restore, and the dialog turns into the live progress of the clone until it is ready.
+// Viewers see the plan but never the button (and the API refuses them anyway).
+import { skipToken, useMutation, useQuery } from "@tanstack/react-query";
+import { useState } from "react";
+import { useMe } from "@/components/auth/use-me";
+import { Button } from "@/components/ui/button";
+import { Dialog } from "@/components/ui/dialog";
+import { ErrorText } from "@/components/ui/error-text";
+import { selectClass } from "@/components/ui/form";
+import { DEFAULT_TTL, TTL_OPTIONS } from "@/lib/clones";
+import { formatInZone, timeMs, type Zone } from "@/lib/time-input";
+import { type TWindow, useTRPC } from "@/lib/trpc";
+import { isSettled, useDebounced } from "@/lib/use-debounced";
+import { PlanRefusal, PlanView } from "./plan-view";
+import { RestoreProgress } from "./restore-progress";
+import { buildTarget, TargetInput, type TargetState } from "./target-input";
+
+export interface RestoreRequest {
+  /** A time picked on the chart (epoch ms), or none to start from the end of the window. */
+  time?: number | null;
+  timeline?: number | null;
+}
+
+const PLAN_DEBOUNCE_MS = 400;
+
+export function RestoreDialog({
+  cluster,
+  request,
+  onClose,
+  window: w,
+  zone,
+  onZoneChange,
+}: {
+  cluster: string;
+  request: RestoreRequest | null;
+  onClose: () => void;
+  window: TWindow | undefined;
+  zone: Zone;
+  onZoneChange: (z: Zone) => void;
+}) {
+  return (
+    <Dialog
+      open={request !== null}
+      onClose={onClose}
+      title={`Restore ${cluster} to a point in time`}
+      description="A clone of the cluster as of the target, running on the storage host. The cluster itself is not touched."
+      width="52rem"
+      data-testid="restore-dialog"
+    >
+      {request && (
+        <RestoreForm cluster={cluster} request={request} window={w} zone={zone} onZoneChange={onZoneChange} />
+      )}
+    </Dialog>
+  );
+}
+
+function initialTime(request: RestoreRequest, w: TWindow | undefined): number {
+  if (request.time) return request.time;
+  const ends = (w?.timelines ?? []).map((t) => timeMs(t.to)).filter((t): t is number => t !== null);
+  return ends.length ? Math.max(...ends) : Date.now();
+}
+
+function RestoreForm({
+  cluster,
+  request,
+  window: w,
+  zone,
+  onZoneChange,
+}: {
+  cluster: string;
+  request: RestoreRequest;
+  window: TWindow | undefined;
+  zone: Zone;
+  onZoneChange: (z: Zone) => void;
+}) {
+  const trpc = useTRPC();
+  const { can } = useMe();
+  const [target, setTarget] = useState<TargetState>(() => ({
+    kind: "time",
+    time: formatInZone(initialTime(request, w), zone),
+    lsn: "",
+    name: "",
+  }));
+  const [timeline, setTimeline] = useState<number | null>(request.timeline ?? null);
+  const [ttl, setTtl] = useState<string>(DEFAULT_TTL);
+
+  const built = buildTarget(target, zone);
+  const input = built.ok ? { cluster, target: built.target, ...(timeline ? { timeline } : {}) } : null;
+  const settled = useDebounced(input, PLAN_DEBOUNCE_MS);
+  const plan = useQuery(
+    trpc.restore.plan.queryOptions(settled ?? skipToken, {
+      retry: false,
+      staleTime: 5_000,
+      placeholderData: (prev) => prev,
+    }),
+  );
+  const current = !!input && isSettled(input, settled) && !plan.isPlaceholderData && !plan.isFetching;
+
+  const create = useMutation(trpc.restore.create.mutationOptions());
+  if (create.data) {
+    return <RestoreProgress cloneId={create.data.cloneId} jobId={create.data.jobId} zone={zone} />;
+  }
+
+  const timelines = (w?.timelines ?? []).map((t) => t.timeline);
+  return (
+    <form
+      className="space-y-3"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (input && current && plan.data && !plan.error) create.mutate({ ...input, ttl });
+      }}
+      data-testid="restore-form"
+    >
+      <WindowSummary window={w} zone={zone} />
+      <TargetInput
+        value={target}
+        onChange={setTarget}
+        zone={zone}
+        onZoneChange={onZoneChange}
+        error={built.ok ? null : built.error}
+      />
+      <div className="flex flex-wrap gap-4">
+        <label className="flex items-center gap-2">
+          Timeline
+          <select
+            className={selectClass}
+            value={timeline ?? ""}
+            onChange={(e) => setTimeline(e.target.value ? Number(e.target.value) : null)}
+            data-testid="restore-timeline"
+          >
+            <option value="">newest (default)</option>
+            {timelines.map((t) => (
+              <option key={t} value={t}>
+                {t}
+              </option>
+            ))}
+          </select>
+        </label>
+        {can("operator") && (
+          <label className="flex items-center gap-2">
+            Clone lives for
+            <select className={selectClass} value={ttl} onChange={(e) => setTtl(e.target.value)} data-testid="restore-ttl">
+              {TTL_OPTIONS.map((o) => (
+                <option key={o.value} value={o.value}>
+                  {o.label}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
+      </div>
+
+      <div aria-live="polite" data-testid="plan-area">
+        {!input ? null : plan.error && !plan.isFetching ? (
+          <PlanRefusal error={plan.error} />
+        ) : plan.data ? (
+          <PlanView plan={plan.data} zone={zone} stale={!current} />
+        ) : (
+          <p className="text-zinc-500" data-testid="plan-loading">
+            Asking the planner…
+          </p>
+        )}
+      </div>
+
+      <ErrorText error={create.error} />
+      <div className="flex items-center justify-end gap-2 border-t border-zinc-200 pt-3 dark:border-zinc-800">
+        {can("operator") ? (
+          <Button
+            type="submit"
+            variant="primary"
+            disabled={!current || !plan.data || !!plan.error || create.isPending}
+            data-testid="restore-submit"
+          >
+            {create.isPending ? "Starting…" : "Restore"}
+          </Button>
+        ) : (
+          <p className="text-[12px] text-zinc-500" data-testid="restore-viewer-note">
+            Viewers can see the plan; restoring needs the operator role.
+          </p>
+        )}
+      </div>
+    </form>
+  );
+}
+
+function WindowSummary({ window: w, zone }: { window: TWindow | undefined; zone: Zone }) {
+  const tls = (w?.timelines ?? []).filter((t) => t.from && t.to);
+  if (tls.length === 0) return null;
+  const fmt = (t: string | null) => {
+    const ms = timeMs(t);
+    return ms === null ? "—" : formatInZone(ms, zone);
+  };
+  return (
+    <p className="text-[12px] text-zinc-600 dark:text-zinc-400" data-testid="restore-window">
+      Recoverable{zone === "utc" ? " (UTC)" : ""}:{" "}
+      {tls.map((t, i) => (
+        <span key={t.timeline}>
+          {i > 0 && "; "}
+          timeline {t.timeline} from <span className="tabular-nums">{fmt(t.from)}</span> to{" "}
+          <span className="tabular-nums">{fmt(t.to)}</span>
+          {t.gaps.length > 0 && ` (${t.gaps.length} gap${t.gaps.length === 1 ? "" : "s"})`}
+        </span>
+      ))}
+    </p>
+  );
+}

@@ -1,0 +1,189 @@
+"use client";
+// The restore target as the DBA gives it: a time (typed in an explicit zone, UTC or the
+// browser's, to the second), an LSN, the name of a restore point made with
+// pg_create_restore_point(), or the latest WAL. Turns it into the API's target, or a reason why not.
+import { inputClass, selectClass } from "@/components/ui/form";
+import { formatInZone, localIsUtc, parseInZone, type Zone, zoneLabel } from "@/lib/time-input";
+import type { TRestoreTarget } from "@/lib/trpc";
+
+export type TargetKind = TRestoreTarget["kind"];
+
+export interface TargetState {
+  kind: TargetKind;
+  /** The time as typed, read in `zone`. */
+  time: string;
+  lsn: string;
+  name: string;
+}
+
+export const KINDS: Array<{ kind: TargetKind; label: string }> = [
+  { kind: "time", label: "Time" },
+  { kind: "lsn", label: "LSN" },
+  { kind: "name", label: "Restore point name" },
+  { kind: "latest", label: "Latest" },
+];
+
+export type BuiltTarget = { ok: true; target: TRestoreTarget; ms: number | null } | { ok: false; error: string };
+
+export function buildTarget(s: TargetState, zone: Zone): BuiltTarget {
+  switch (s.kind) {
+    case "time": {
+      const p = parseInZone(s.time, zone);
+      return p.ok ? { ok: true, target: { kind: "time", time: p.iso }, ms: p.ms } : { ok: false, error: p.error };
+    }
+    case "lsn": {
+      const lsn = s.lsn.trim().toUpperCase();
+      return /^[0-9A-F]{1,8}\/[0-9A-F]{1,8}$/.test(lsn)
+        ? { ok: true, target: { kind: "lsn", lsn }, ms: null }
+        : { ok: false, error: "an LSN looks like 16/B374D848" };
+    }
+    case "name":
+      return s.name.trim()
+        ? { ok: true, target: { kind: "name", name: s.name.trim() }, ms: null }
+        : { ok: false, error: "enter the name given to pg_create_restore_point()" };
+    case "latest":
+      return { ok: true, target: { kind: "latest" }, ms: null };
+  }
+}
+
+export function TargetInput({
+  value,
+  onChange,
+  zone,
+  onZoneChange,
+  error,
+}: {
+  value: TargetState;
+  onChange: (v: TargetState) => void;
+  zone: Zone;
+  onZoneChange: (z: Zone) => void;
+  error: string | null;
+}) {
+  const parsed = value.kind === "time" ? parseInZone(value.time, zone) : null;
+  const other: Zone = zone === "utc" ? "local" : "utc";
+  const changeZone = (z: Zone) => {
+    // keep the instant: rewrite what was typed in the new zone
+    const p = parseInZone(value.time, zone);
+    if (p.ok) onChange({ ...value, time: formatInZone(p.ms, z) });
+    onZoneChange(z);
+  };
+  return (
+    <div>
+      <div
+        role="radiogroup"
+        aria-label="Restore to"
+        className="mb-2 inline-flex overflow-hidden rounded-md border border-zinc-300 dark:border-zinc-700"
+      >
+        {KINDS.map((k) => (
+          // biome-ignore lint/a11y/useSemanticElements: a segmented control of radio buttons
+          <button
+            key={k.kind}
+            type="button"
+            role="radio"
+            aria-checked={value.kind === k.kind}
+            onClick={() => onChange({ ...value, kind: k.kind })}
+            data-testid={`target-kind-${k.kind}`}
+            className={`border-r border-zinc-300 px-2.5 py-1 text-[12px] font-medium last:border-r-0 dark:border-zinc-700 ${
+              value.kind === k.kind
+                ? "bg-zinc-800 text-white dark:bg-zinc-200 dark:text-zinc-900"
+                : "bg-white hover:bg-zinc-100 dark:bg-zinc-900 dark:hover:bg-zinc-800"
+            }`}
+          >
+            {k.label}
+          </button>
+        ))}
+      </div>
+
+      {value.kind === "time" && (
+        <div>
+          <label htmlFor="restore-time" className="mb-1 block font-medium">
+            Target time <span className="font-normal text-zinc-500">(to the second)</span>
+          </label>
+          <div className="flex gap-2">
+            <input
+              id="restore-time"
+              className={`${inputClass} max-w-[14rem] font-mono tabular-nums`}
+              value={value.time}
+              onChange={(e) => onChange({ ...value, time: e.target.value })}
+              placeholder="2026-11-21 10:15:03"
+              spellCheck={false}
+              autoComplete="off"
+              aria-invalid={!!error}
+              aria-describedby="restore-time-help"
+              data-testid="restore-time"
+            />
+            <select
+              aria-label="Time zone"
+              className={selectClass}
+              value={zone}
+              onChange={(e) => changeZone(e.target.value as Zone)}
+              data-testid="restore-zone"
+            >
+              {!localIsUtc() && <option value="local">{zoneLabel("local", parsed?.ok ? parsed.ms : Date.now())}</option>}
+              <option value="utc">UTC</option>
+            </select>
+          </div>
+          <p id="restore-time-help" className="mt-1 text-[12px] text-zinc-500" data-testid="restore-time-equivalent">
+            {parsed?.ok ? (
+              <>
+                = {formatInZone(parsed.ms, other)} {other === "utc" ? "UTC" : zoneLabel("local", parsed.ms)} · sent as{" "}
+                <span className="font-mono" data-testid="restore-time-iso">
+                  {parsed.iso}
+                </span>
+              </>
+            ) : (
+              "YYYY-MM-DD HH:MM:SS in the zone on the right; a pasted time with its own offset (…Z, …+02:00) is read as it says"
+            )}
+          </p>
+        </div>
+      )}
+      {value.kind === "lsn" && (
+        <div>
+          <label htmlFor="restore-lsn" className="mb-1 block font-medium">
+            Target LSN
+          </label>
+          <input
+            id="restore-lsn"
+            className={`${inputClass} max-w-[14rem] font-mono`}
+            value={value.lsn}
+            onChange={(e) => onChange({ ...value, lsn: e.target.value })}
+            placeholder="16/B374D848"
+            spellCheck={false}
+            autoComplete="off"
+            aria-invalid={!!error}
+            data-testid="restore-lsn"
+          />
+        </div>
+      )}
+      {value.kind === "name" && (
+        <div>
+          <label htmlFor="restore-name" className="mb-1 block font-medium">
+            Restore point name
+          </label>
+          <input
+            id="restore-name"
+            className={`${inputClass} max-w-[20rem] font-mono`}
+            value={value.name}
+            onChange={(e) => onChange({ ...value, name: e.target.value })}
+            placeholder="before-migration-42"
+            spellCheck={false}
+            autoComplete="off"
+            aria-invalid={!!error}
+            data-testid="restore-name"
+          />
+          <p className="mt-1 text-[12px] text-zinc-500">as given to pg_create_restore_point() on the primary</p>
+        </div>
+      )}
+      {value.kind === "latest" && (
+        <p className="text-zinc-600 dark:text-zinc-400">
+          Replays every archived WAL record: the clone ends at the newest commit the storage host has.
+        </p>
+      )}
+      {error && (
+        <p className="mt-1 text-[12px] text-red-700 dark:text-red-300" data-testid="target-error" role="alert">
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,195 @@
+// The arithmetic behind the recoverable-window chart: the visible time range (zoom from a
+// minute to years, pan), pixel ↔ time, and axis ticks that fall on round times in the zone the
+// DBA reads (UTC or the browser's). Pure functions, unit-tested; the SVG lives in
+// components/window/timeline-chart.tsx.
+import { formatInZone, type Zone } from "./time-input";
+
+export interface View {
+  from: number;
+  to: number;
+}
+
+const S = 1000;
+const M = 60 * S;
+const H = 60 * M;
+const D = 24 * H;
+
+/** The closest zoom: one minute across the chart. */
+export const MIN_SPAN_MS = M;
+/** The widest: five years. */
+export const MAX_SPAN_MS = 5 * 365 * D;
+
+export const PRESETS = [
+  { id: "15m", label: "15m", span: 15 * M },
+  { id: "1h", label: "1h", span: H },
+  { id: "1d", label: "1d", span: D },
+  { id: "1w", label: "1w", span: 7 * D },
+  { id: "30d", label: "30d", span: 30 * D },
+  { id: "all", label: "all", span: null },
+] as const;
+export type PresetId = (typeof PRESETS)[number]["id"];
+
+/** The part of a preset's span that lies after "now", so the now line is never at the edge. */
+const FUTURE_SHARE = 0.04;
+
+/** The view a preset shows: the last N ending a little after now, or everything there is. */
+export function presetView(preset: PresetId, now: number, extent: View | null): View {
+  const p = PRESETS.find((x) => x.id === preset) ?? PRESETS[1];
+  if (p.span === null) {
+    if (!extent) return presetView("1h", now, null);
+    const from = Math.min(extent.from, now);
+    const to = Math.max(extent.to, now);
+    const span = Math.max(MIN_SPAN_MS, to - from);
+    const pad = span * 0.04;
+    return clampSpan({ from: from - pad, to: to + pad });
+  }
+  return { from: now - p.span * (1 - FUTURE_SHARE), to: now + p.span * FUTURE_SHARE };
+}
+
+function clampSpan(v: View): View {
+  const span = v.to - v.from;
+  if (span >= MIN_SPAN_MS && span <= MAX_SPAN_MS) return v;
+  const target = Math.min(MAX_SPAN_MS, Math.max(MIN_SPAN_MS, span));
+  const mid = (v.from + v.to) / 2;
+  return { from: mid - target / 2, to: mid + target / 2 };
+}
+
+/** Zoom by `factor` (< 1 zooms in) keeping `anchor` (a time) where it is on screen. */
+export function zoomView(view: View, factor: number, anchor = (view.from + view.to) / 2): View {
+  const span = view.to - view.from;
+  const next = Math.min(MAX_SPAN_MS, Math.max(MIN_SPAN_MS, span * factor));
+  const share = span > 0 ? (anchor - view.from) / span : 0.5;
+  const from = anchor - next * share;
+  return { from, to: from + next };
+}
+
+export function panView(view: View, deltaMs: number): View {
+  return { from: view.from + deltaMs, to: view.to + deltaMs };
+}
+
+export function timeToX(t: number, view: View, width: number): number {
+  return ((t - view.from) / (view.to - view.from)) * width;
+}
+
+export function xToTime(x: number, view: View, width: number): number {
+  return view.from + (x / width) * (view.to - view.from);
+}
+
+export interface Tick {
+  at: number;
+  label: string;
+  /** The date, on the first tick and wherever the date changes. */
+  date: string | null;
+}
+
+const STEPS = [
+  S,
+  2 * S,
+  5 * S,
+  10 * S,
+  15 * S,
+  30 * S,
+  M,
+  2 * M,
+  5 * M,
+  10 * M,
+  15 * M,
+  30 * M,
+  H,
+  2 * H,
+  3 * H,
+  6 * H,
+  12 * H,
+  D,
+  2 * D,
+  7 * D,
+  14 * D,
+];
+
+/** Offset of the zone from UTC at `t`, in ms (positive east of Greenwich). */
+function zoneOffsetMs(t: number, zone: Zone): number {
+  return zone === "utc" ? 0 : -new Date(t).getTimezoneOffset() * M;
+}
+
+/** Ticks at round times of the zone, about `minGapPx` apart or more. */
+export function ticks(view: View, width: number, zone: Zone, minGapPx = 90): Tick[] {
+  const span = view.to - view.from;
+  if (!(span > 0) || !(width > 0)) return [];
+  const wanted = (span * minGapPx) / width;
+  const step = STEPS.find((s) => s >= wanted);
+  const out: Tick[] = [];
+  if (step === undefined) {
+    // months (or several): the first of a month in the zone
+    const months = [1, 2, 3, 6, 12, 24, 60].find((n) => n * 30 * D >= wanted) ?? 120;
+    const start = formatInZone(view.from, zone);
+    let y = Number(start.slice(0, 4));
+    let mo = Math.floor((Number(start.slice(5, 7)) - 1) / months) * months;
+    for (let i = 0; i < 200; i++) {
+      const at = monthStart(y, mo, zone);
+      if (at > view.to) break;
+      if (at >= view.from) out.push({ at, label: formatInZone(at, zone).slice(0, 7), date: null });
+      mo += months;
+      y += Math.floor(mo / 12);
+      mo %= 12;
+    }
+    return out;
+  }
+  const off = zoneOffsetMs(view.from, zone);
+  // weeks start on Monday; 1970-01-01 was a Thursday
+  const base = step >= 7 * D ? 4 * D : 0;
+  let t = Math.ceil((view.from + off - base) / step) * step + base - off;
+  let prevDate: string | null = null;
+  for (let i = 0; t <= view.to && i < 500; i++, t += step) {
+    // re-align after a DST change so local ticks stay on round hours
+    const at = step >= H && zone === "local" ? t + (off - zoneOffsetMs(t, zone)) : t;
+    const text = formatInZone(at, zone);
+    const date = text.slice(0, 10);
+    const label = step < M ? text.slice(11, 19) : step < D ? text.slice(11, 16) : text.slice(5, 10);
+    out.push({ at, label, date: step < D && date !== prevDate ? date : null });
+    prevDate = date;
+  }
+  return out;
+}
+
+function monthStart(y: number, month0: number, zone: Zone): number {
+  return zone === "utc" ? Date.UTC(y, month0, 1) : new Date(y, month0, 1).getTime();
+}
+
+/** "16/B374D848" → a number of bytes (exact up to 2^53, which is 8 PiB of WAL). */
+export function lsnToNumber(lsn: string): number | null {
+  const m = /^([0-9A-Fa-f]{1,8})\/([0-9A-Fa-f]{1,8})$/.exec(lsn);
+  if (!m) return null;
+  return Number.parseInt(m[1]!, 16) * 2 ** 32 + Number.parseInt(m[2]!, 16);
+}
+
+/**
+ * The time at which a timeline reached `lsn`, interpolated between known (LSN, time) pairs of
+ * that timeline (its restore points and the ends of its WAL). Used to place a fork on the time
+ * axis: timeline history files give the switch LSN, not a time.
+ */
+export function timeAtLsn(lsn: string, known: Array<{ lsn: string; time: number }>): number | null {
+  const x = lsnToNumber(lsn);
+  if (x === null) return null;
+  const pts = known
+    .map((k) => ({ x: lsnToNumber(k.lsn), t: k.time }))
+    .filter((p): p is { x: number; t: number } => p.x !== null && Number.isFinite(p.t))
+    .sort((a, b) => a.x - b.x);
+  if (pts.length === 0) return null;
+  if (x <= pts[0]!.x) return pts[0]!.t;
+  for (let i = 1; i < pts.length; i++) {
+    const a = pts[i - 1]!;
+    const b = pts[i]!;
+    if (x <= b.x) return b.x === a.x ? b.t : a.t + ((x - a.x) / (b.x - a.x)) * (b.t - a.t);
+  }
+  return pts[pts.length - 1]!.t;
+}
+
+/** "1 min", "15 min", "3 h", "2 d", "5 w", "4 mo": the span a view shows. */
+export function formatSpan(ms: number): string {
+  if (ms < H) return `${Math.max(1, Math.round(ms / M))} min`;
+  if (ms < 2 * D) return `${Math.round(ms / H)} h`;
+  if (ms < 21 * D) return `${Math.round(ms / D)} d`;
+  if (ms < 90 * D) return `${Math.round(ms / (7 * D))} w`;
+  if (ms < 730 * D) return `${Math.round(ms / (30 * D))} mo`;
+  return `${Math.round(ms / (365 * D))} y`;
+}

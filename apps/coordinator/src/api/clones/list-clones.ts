@@ -1,0 +1,33 @@
+import { z } from "zod";
+import { toCloneOutput, ZCloneOutput } from "../../clones/clone-output";
+import { findCluster } from "../../clusters/cluster-inputs";
+import { AppError } from "../../errors";
+import { viewerProcedure } from "../trpc";
+
+async function owners(ctx: { c: { db: { user: { findMany: (a: object) => Promise<Array<{ id: string; email: string }>> } } } }) {
+  return new Map((await ctx.c.db.user.findMany({ select: { id: true, email: true } })).map((u) => [u.id, u.email]));
+}
+
+export const listClones = viewerProcedure
+  .input(z.object({ cluster: z.string().optional(), includeDestroyed: z.boolean().default(false) }).default({ includeDestroyed: false }))
+  .output(z.array(ZCloneOutput))
+  .query(async ({ ctx, input }) => {
+    const clusterId = input.cluster ? (await findCluster(ctx.c, input.cluster)).id : undefined;
+    const rows = await ctx.c.db.clone.findMany({
+      where: { clusterId, ...(input.includeDestroyed ? {} : { state: { not: "destroyed" } }) },
+      include: { cluster: { select: { name: true } } },
+      orderBy: { createdAt: "desc" },
+      take: 1000,
+    });
+    const o = await owners(ctx);
+    return rows.map((r) => toCloneOutput(r, ctx.caller, o));
+  });
+
+export const getClone = viewerProcedure
+  .input(z.object({ id: z.string().min(1) }))
+  .output(ZCloneOutput)
+  .query(async ({ ctx, input }) => {
+    const r = await ctx.c.db.clone.findUnique({ where: { id: input.id }, include: { cluster: { select: { name: true } } } });
+    if (!r) throw new AppError("CLONE_NOT_FOUND", `no clone ${input.id}`);
+    return toCloneOutput(r, ctx.caller, await owners(ctx));
+  });
