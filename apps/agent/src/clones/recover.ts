@@ -2,7 +2,7 @@
 // postgresql.auto.conf, recovery.signal, backup_label for shared-storage points), starting it as
 // the service user, and watching replay until it is promoted, paused, or fails with its log.
 import { existsSync } from "node:fs";
-import { readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { compareLsn, lsnDiffBytes } from "@tideline/core";
@@ -76,6 +76,7 @@ export async function runRecovery(o: RecoveryOptions): Promise<{ reachedLsn: str
   const user = resolveServiceUser();
   const svc = user ? { uid: user.uid, gid: user.gid, env: { ...process.env, HOME: "/tmp" } } : {};
   if (!existsSync(o.logFile)) {
+    await mkdir(path.dirname(o.logFile), { recursive: true });
     await writeFile(o.logFile, "");
     await chownToServiceUser(o.logFile, user);
   }
