@@ -44,7 +44,7 @@ export async function protectedCluster(name: string): Promise<Protected> {
   const bin = findBinDir();
   const svc = asServiceUser(resolveServiceUser());
   const pgbench = (args: string[]) => exec(path.join(bin, "pgbench"), [...args, "-h", primary.socketDir, "-p", String(primary.port), "postgres"], svc);
-  return {
+  const p: Protected = {
     inv,
     coord,
     agent,
@@ -54,7 +54,7 @@ export async function protectedCluster(name: string): Promise<Protected> {
     api,
     pgbench,
     teardown: async () => {
-      await agent.kill("SIGTERM");
+      await p.agent.kill("SIGTERM"); // the test may have replaced the agent process
       await coord.kill("SIGTERM");
       await primary.destroy();
       // clones and replicas are PostgreSQL servers under the pool: they must be down first
@@ -65,4 +65,5 @@ export async function protectedCluster(name: string): Promise<Protected> {
       await rm(agentDir, { recursive: true, force: true });
     },
   };
+  return p;
 }

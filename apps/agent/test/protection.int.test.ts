@@ -122,12 +122,15 @@ describe("protecting a cluster on a zfs-fuse pool", () => {
     const bin = findBinDir();
     const svc = asServiceUser(resolveServiceUser());
     const bench = exec(path.join(bin, "pgbench"), ["-c", "2", "-T", "25", "-h", primary.socketDir, "-p", String(primary.port), "postgres"], svc);
-    const rps = await waitFor("10 more restore points", async () => {
-      const list = await api().restorePoints.list.query({ cluster: "main" });
-      return list.length >= 11 ? list : null;
-    }, 90_000, 500);
+    await waitFor("10 more restore points", async () => (await api().restorePoints.list.query({ cluster: "main" })).length >= 11, 90_000, 500);
     await api().clusters.update.mutate({ cluster: "main", snapshotEvery: "1h" });
     await bench;
+    // a restore point already scheduled may still be finishing: compare once none is in flight
+    await waitFor("no restore point in flight", async () => {
+      const jobs = await api().jobs.list.query({ kind: "restore-point.create", limit: 100 });
+      return jobs.every((j) => ["succeeded", "failed", "cancelled"].includes(j.state));
+    }, 60_000, 250);
+    const rps = await api().restorePoints.list.query({ cluster: "main" });
     for (let i = 1; i < rps.length; i++) {
       expect(compareLsn(rps[i]!.lsn, rps[i - 1]!.lsn)).toBeGreaterThanOrEqual(0);
       expect(rps[i]!.dataTime!.getTime()).toBeGreaterThanOrEqual(rps[i - 1]!.dataTime!.getTime());

@@ -169,6 +169,31 @@ describe("restore to time", () => {
     expect(stdout.split("\n").filter((n) => /\/clones\/d[0-9a-f]+$/.test(n))).toEqual([]);
   });
 
+  it("leaves no orphan dataset or server when the agent is killed mid-clone", async () => {
+    const { exec, ENV } = await import("./fixture");
+    const { spawnAgent } = await import("@tideline/testkit");
+    const { cloneId, jobId } = await p.api().restore.create.mutate({ cluster: "shop", target: { kind: "time", time: between(3, 4) } });
+    await waitFor("clone job running", async () => (await p.api().jobs.get.query({ id: jobId })).state === "running", 30_000, 20);
+    await sleep(150);
+    await p.agent.kill("SIGKILL");
+    p.agent = spawnAgent({ dataDir: p.agentDir, env: ENV });
+    const job = await waitForJob(p.api(), jobId, undefined, 120_000);
+    const clones = (await exec("zfs", ["list", "-H", "-o", "name", "-r", `${p.pool.name}/tideline/shop/clones`])).stdout.trim().split("\n").slice(1);
+    const servers = (await exec("pgrep", ["-f", "-a", `postgres -D .*tideline/shop/clones/`]).catch(() => ({ stdout: "" }))).stdout.trim().split("\n").filter(Boolean);
+    if (job.state === "succeeded") {
+      // resumed: exactly the one clone, with exactly one server
+      expect(clones).toEqual([`${p.pool.name}/tideline/shop/clones/${cloneId}`]);
+      expect(servers).toHaveLength(1);
+      expect(await cloneMarks((await p.api().clones.get.query({ id: cloneId })).connectionString!)).toEqual([1, 2, 3]);
+      await p.api().clones.destroy.mutate({ id: cloneId });
+      await waitFor("destroyed", async () => (await p.api().clones.get.query({ id: cloneId })).state === "destroyed", 60_000, 250);
+    } else {
+      expect(clones).toEqual([]);
+      expect(servers).toEqual([]);
+      expect((await p.api().clones.get.query({ id: cloneId })).state).toBe("failed");
+    }
+  });
+
   it("restores a disaster-recovery copy into an empty directory", async () => {
     const dir = await makeTempDir("tl-dr-");
     const port = await freePort();

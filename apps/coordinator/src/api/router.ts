@@ -33,6 +33,7 @@ import { configureDrill, listDrills, runDrill } from "./drills/drills";
 import { createDrRestore } from "./restore/create-dr-restore";
 import { createRestore } from "./restore/create-restore";
 import { planRestore } from "./restore/plan-restore";
+import { createWebhook, deleteWebhook, listDeliveries, listWebhooks, testWebhook } from "./webhooks/webhooks";
 import { createUser } from "./users/create-user";
 import { listUsers } from "./users/list-users";
 
@@ -46,6 +47,7 @@ export const appRouter = router({
   restore: router({ plan: planRestore, create: createRestore, disasterRecovery: createDrRestore }),
   clones: router({ list: listClones, get: getClone, destroy: destroyClone, extend: extendClone, protect: protectClone }),
   drills: router({ run: runDrill, configure: configureDrill, list: listDrills }),
+  webhooks: router({ list: listWebhooks, create: createWebhook, remove: deleteWebhook, test: testWebhook, deliveries: listDeliveries }),
   jobs: router({ list: listJobs, get: getJob, create: createJob, cancel: cancelJob, retry: retryJob }),
   tokens: router({ create: createApiToken, list: listApiTokens, revoke: revokeApiToken }),
   users: router({ list: listUsers, create: createUser }),

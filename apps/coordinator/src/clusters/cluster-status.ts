@@ -3,6 +3,7 @@
 import type { AgentToCoordinator } from "@tideline/protocol";
 import type { z } from "zod";
 import type { Coordinator } from "../context";
+import { notify } from "../notifications/notify";
 
 type Status = z.infer<(typeof AgentToCoordinator)["CLUSTER_STATUS"]>;
 
@@ -64,6 +65,7 @@ export async function ingestClusterStatus(c: Coordinator, agentId: string, s: St
   });
   if (prev.status !== health.status || (prev.problems?.length ?? 0) !== problems.length) {
     c.log.info("cluster health changed", { cluster: cl.name, status: health.status, problems: problems.map((p) => p.code) });
+    if (prev.status && prev.status !== health.status) notify(c, "cluster.health", { cluster: cl.name, status: health.status, previous: prev.status, problems });
   }
   await c.bus.publish({ entity: "cluster", id: cl.id, clusterId: cl.id });
 }

@@ -2,6 +2,7 @@
 // check), record pass/fail with timings. Scheduled per cluster, or run on demand.
 import { randomBytes } from "node:crypto";
 import type { Coordinator } from "../context";
+import { notify } from "../notifications/notify";
 import { AppError } from "../errors";
 import { createJob } from "../jobs/create-job";
 import { planForCluster } from "../clones/plan-restore";
@@ -65,5 +66,6 @@ export async function recordDrillResult(c: Coordinator, jobId: string, r: { pass
       data: { health: { ...health, lastDrill: { id: drill.id, passed: r.passed, at: new Date().toISOString(), secondsToReady: r.secondsToReady, restorePointId: drill.restorePointId } } },
     });
     await c.bus.publish({ entity: "cluster", id: cl.id, clusterId: cl.id });
+    notify(c, "drill.finished", { cluster: cl.name, passed: r.passed, checks: r.checks, restorePointId: drill.restorePointId });
   }
 }

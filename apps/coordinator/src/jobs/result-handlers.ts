@@ -6,6 +6,7 @@ import { protectionPayload } from "../clusters/add-cluster";
 import { recordRestorePoint } from "../restore-points/record-restore-point";
 import { evaluateRetention } from "../retention/evaluate-retention";
 import { createJob } from "./create-job";
+import { notify } from "../notifications/notify";
 import { recordDrillResult } from "../drills/start-drill";
 import type { Coordinator } from "../context";
 import { AppError } from "../errors";
@@ -89,6 +90,7 @@ const handlers: Record<string, Handler> = {
       data: { state: "ready", dataset: r.dataset, host: r.host, port: r.port, reachedLsn: r.reachedLsn, reachedTime: r.reachedTime ? new Date(r.reachedTime) : null, seconds: r.seconds, sizeBytes: BigInt(Math.round(r.sizeBytes)), readyAt: new Date() },
     });
     await c.bus.publish({ entity: "clone", id: r.cloneId, clusterId: job.clusterId, state: "ready" });
+    notify(c, "clone.ready", { cloneId: r.cloneId, clusterId: job.clusterId, reachedTime: r.reachedTime, seconds: r.seconds });
     return r;
   },
   "clone.destroy": async (c, job, result) => {
@@ -140,6 +142,7 @@ export function registerResultHandler(kind: string, handler: Handler): void {
 
 /** A job that failed leaves its cluster in a state the DBA can see. */
 export async function handleJobFailure(c: Coordinator, job: FinishedJob, error: { code: string; message: string }): Promise<void> {
+  notify(c, "job.failed", { jobId: job.id, kind: job.kind, clusterId: job.clusterId, error });
   if (job.kind === "clone.create") {
     const { cloneId } = job.payload as { cloneId: string };
     await c.db.clone.update({ where: { id: cloneId }, data: { state: "failed", error, port: null } }).catch(() => {});
