@@ -10,7 +10,7 @@ import { detectCapabilities } from "./discovery/capabilities";
 import { discoverClusters } from "./discovery/clusters";
 import { JobError, type AgentServices, type JobContext } from "./jobs/job-context";
 import { jobHandlers } from "./jobs/registry";
-import { cleanUpUnfinishedClones } from "./clones/create-clone";
+import { cleanUpUnfinishedClones, resumeReadyClones, stopReadyClones } from "./clones/create-clone";
 import { ProtectionManager } from "./protection/manager";
 import { DirectoryDriver, type StorageDriver, ZfsDriver } from "./storage";
 import { loadState, saveState, type AgentState } from "./state";
@@ -105,6 +105,7 @@ export class Agent {
     await chmod(this.opts.dataDir, 0o755).catch(() => {}); // the service user runs our restore_command helper from here
     await this.services.protection.resumeAll();
     await cleanUpUnfinishedClones({ agent: this.services }, (m) => this.log("warn", m));
+    await resumeReadyClones({ agent: this.services }, (m) => this.log("warn", m));
     this.services.protection.startStatusLoop(Number(process.env.TIDELINE_STATUS_MS ?? 5000));
     this.connect();
   }
@@ -296,6 +297,7 @@ export class Agent {
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
     for (const j of this.running.values()) j.abort.abort();
     await this.services.protection.stop();
+    await stopReadyClones({ agent: this.services }).catch(() => {});
     this.ws?.close(1000, "agent stopping");
   }
 }

@@ -32,8 +32,14 @@ export function describeError(err: unknown): { code: string; message: string; fi
   if (err instanceof CliError) return { code: err.code, message: err.message };
   if (err instanceof TRPCClientError) {
     const code = errorCode(err) ?? "API_ERROR";
-    const data = err.data as { zodError?: { fieldErrors?: unknown } } | undefined;
-    const message = err.message.startsWith(`${code}: `) ? err.message.slice(code.length + 2) : err.message;
+    const data = err.data as { zodError?: { fieldErrors?: Record<string, string[]>; formErrors?: string[] } } | undefined;
+    let message = err.message.startsWith(`${code}: `) ? err.message.slice(code.length + 2) : err.message;
+    if (data?.zodError) {
+      // "target: Invalid input; port: Too big" instead of zod's JSON
+      const fields = Object.entries(data.zodError.fieldErrors ?? {}).map(([k, v]) => `${k}: ${v.join(", ")}`);
+      message = [...(data.zodError.formErrors ?? []), ...fields].join("; ") || message;
+      return { code: "INVALID_INPUT", message, fieldErrors: data.zodError.fieldErrors };
+    }
     if (/fetch failed|ECONNREFUSED/.test(err.message)) return { code: "COORDINATOR_UNREACHABLE", message: `cannot reach the coordinator (${err.message})` };
     return { code, message, fieldErrors: data?.zodError?.fieldErrors };
   }

@@ -1,8 +1,9 @@
 // A clone: `zfs clone` of a restore point into POOL/tideline/<cluster>/clones/<id>, recovered to
 // the target from the WAL archive (serving .partial segments), promoted, with its own login.
 // Any failure stops the server and destroys the dataset before the error is reported.
+import { existsSync } from "node:fs";
 import path from "node:path";
-import { findBinDir } from "@tideline/postgres";
+import { asServiceUser, findBinDir, resolveServiceUser, run } from "@tideline/postgres";
 import type { TCloneSpec } from "@tideline/protocol";
 import type { JobContext } from "../jobs/job-context";
 import { JobError } from "../jobs/job-context";
@@ -91,5 +92,21 @@ export async function cleanUpUnfinishedClones(ctx: Pick<JobContext, "agent">, lo
     if (rec.state !== "creating") continue;
     log(`removing clone ${rec.cloneId}: its creation was interrupted`);
     await destroyCloneData(ctx, rec.cloneId).catch((err: Error) => log(`could not remove clone ${rec.cloneId}: ${err.message}`));
+  }
+}
+
+/** A graceful agent stop stops the clone servers too; their datasets stay for the next start. */
+export async function stopReadyClones(ctx: Pick<JobContext, "agent">): Promise<void> {
+  for (const rec of await loadClones(ctx.agent.dataDir)) if (rec.state === "ready") await stopServer(rec.dataDir, rec.binDir, "fast");
+}
+
+/** At agent start: ready clones whose server is down (host reboot, agent stop) run again. */
+export async function resumeReadyClones(ctx: Pick<JobContext, "agent">, log: (m: string) => void): Promise<void> {
+  for (const rec of await loadClones(ctx.agent.dataDir)) {
+    if (rec.state !== "ready" || existsSync(path.join(rec.dataDir, "postmaster.pid"))) continue;
+    const user = resolveServiceUser();
+    await run(path.join(rec.binDir, "pg_ctl"), ["-D", rec.dataDir, "-l", path.join(ctx.agent.protection.logDir, `clone-${rec.cloneId}.log`), "-w", "start"], asServiceUser(user)).catch((err: Error) =>
+      log(`could not restart clone ${rec.cloneId}: ${err.message}`),
+    );
   }
 }

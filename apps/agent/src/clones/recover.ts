@@ -144,6 +144,6 @@ export async function createCloneLogin(o: Pick<RecoveryOptions, "port" | "socket
     END IF; END $$`);
 }
 
-export async function stopServer(dataDir: string, binDir: string): Promise<void> {
-  if (existsSync(path.join(dataDir, "postmaster.pid"))) await stopCluster({ pgdata: dataDir, binDir, user: resolveServiceUser() }, "immediate").catch(() => {});
+export async function stopServer(dataDir: string, binDir: string, mode: "fast" | "immediate" = "immediate"): Promise<void> {
+  if (existsSync(path.join(dataDir, "postmaster.pid"))) await stopCluster({ pgdata: dataDir, binDir, user: resolveServiceUser() }, mode).catch(() => {});
 }

@@ -10,7 +10,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { createCliToken, createEnrollmentTokenDirect, createLogger, ensureAdmin, startCoordinator } from "@tideline/coordinator";
 import { createDb, migrate } from "@tideline/db";
-import { asServiceUser, chownToServiceUser, freePort, initCluster, isPortFree, openCluster, resolveServiceUser, run, startCluster, stopCluster, type LocalCluster } from "@tideline/postgres";
+import { asServiceUser, chownToServiceUser, freePort, initCluster, isPortFree, openCluster, query, resolveServiceUser, run, startCluster, stopCluster, type LocalCluster } from "@tideline/postgres";
 import { instanceFile, type LocalInstance, readInstance } from "../connection";
 import { CliError } from "../output";
 
@@ -21,6 +21,43 @@ export interface StartOptions {
   consolePort?: number;
   coordinatorPort?: number;
   console?: boolean;
+  /** A small PostgreSQL cluster with steady writes, for trying Tideline (default on). */
+  demo?: boolean;
+}
+
+/**
+ * The demo cluster: a PostgreSQL cluster in the data folder, ready to be protected (wal_level
+ * replica, senders and slots), with a row written every two seconds so the recoverable window
+ * visibly moves. The local agent discovers it; the console offers it under "Add cluster".
+ */
+async function startDemo(dataDir: string, say: (s: string) => void): Promise<{ cluster: LocalCluster; stop: () => Promise<void> }> {
+  const pgdata = path.join(dataDir, "demo");
+  let cluster: LocalCluster;
+  const fresh = !existsSync(path.join(pgdata, "PG_VERSION"));
+  if (fresh) {
+    say(`creating the demo cluster in ${pgdata}`);
+    await rm(pgdata, { recursive: true, force: true });
+    cluster = await initCluster({ pgdata, port: await freePort(), socketDir: pgdata, settings: { wal_level: "replica", max_wal_senders: 10, max_replication_slots: 10 } });
+  } else {
+    cluster = await openCluster(pgdata, { socketDir: pgdata });
+    if (existsSync(path.join(pgdata, "postmaster.pid"))) await stopCluster(cluster, "fast");
+  }
+  if (!(await isPortFree(cluster.port))) cluster = { ...cluster, port: await freePort() };
+  await setPort(cluster, cluster.port);
+  await startCluster(cluster, { logFile: path.join(dataDir, "logs", "demo.log") });
+  if (fresh) {
+    await query(cluster, "CREATE TABLE orders (id bigserial PRIMARY KEY, placed_at timestamptz NOT NULL DEFAULT clock_timestamp(), amount numeric(10,2) NOT NULL)");
+  }
+  const timer = setInterval(() => {
+    void query(cluster, "INSERT INTO orders (amount) VALUES (round((random() * 500)::numeric, 2))").catch(() => {});
+  }, 2000);
+  return {
+    cluster,
+    stop: async () => {
+      clearInterval(timer);
+      await stopCluster(cluster, "fast");
+    },
+  };
 }
 
 async function pickPort(wanted: number | undefined, fallback: number): Promise<number> {
@@ -95,6 +132,12 @@ export async function startTideline(opts: StartOptions): Promise<void> {
       stops.push(() => stopCluster(inv.cluster, "fast"));
     }
     await migrate(databaseUrl, { log: say });
+    let demo: LocalCluster | null = null;
+    if (opts.demo !== false) {
+      const d = await startDemo(dataDir, say);
+      demo = d.cluster;
+      stops.push(d.stop);
+    }
     const db = createDb(databaseUrl, { max: 2 });
     const admin = await ensureAdmin(db);
     const credsFile = path.join(dataDir, "admin-credentials.txt");
@@ -117,6 +160,7 @@ export async function startTideline(opts: StartOptions): Promise<void> {
     // the local agent: both roles, enrolled automatically on first start
     const agentDir = path.join(dataDir, "agent");
     const agentArgs = ["--coordinator", coordinator.wsUrl, "--data-dir", agentDir, "--name", "local", "--roles", "database,storage", "--exclude", path.join(dataDir, "inventory")];
+    if (demo) agentArgs.push("--pgdata", demo.pgdata);
     if (!existsSync(path.join(agentDir, "agent.json"))) agentArgs.push("--enroll-token", await createEnrollmentTokenDirect(db));
     const agent = spawnLogged(process.execPath, ["--import", "tsx", path.join(REPO, "apps/agent/src/main.ts"), ...agentArgs], path.join(dataDir, "logs", "agent.log"), {});
     stops.push(() => stopChild(agent));
@@ -156,6 +200,7 @@ export async function startTideline(opts: StartOptions): Promise<void> {
         `  sign in as:   ${admin.email}`,
         admin.password ? `  password:     ${admin.password}   (also in ${credsFile})` : `  password:     see ${credsFile}`,
         `  data folder:  ${dataDir}   (logs in ${path.join(dataDir, "logs")})`,
+        demo ? `  demo cluster: PostgreSQL on port ${demo.port} (${demo.pgdata}); protect it with "Add cluster" in the console` : "",
         "",
         "  The CLI in this folder finds this instance by itself: `pnpm tideline agents list`.",
         "  Ctrl-C stops everything.",
@@ -196,7 +241,7 @@ function spawnLogged(cmd: string, args: string[], logFile: string, env: NodeJS.P
 function stopChild(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => {
     if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    const kill = setTimeout(() => child.kill("SIGKILL"), 10_000);
+    const kill = setTimeout(() => child.kill("SIGKILL"), 30_000); // the agent stops replicas and clones first
     child.once("exit", () => {
       clearTimeout(kill);
       resolve();
