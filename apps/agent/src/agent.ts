@@ -212,8 +212,16 @@ export class Agent {
   /** Set when the coordinator refused our identity: retrying cannot help. */
   fatal: string | null = null;
 
+  private inventoryTimer: NodeJS.Timeout | null = null;
+
   private startHeartbeat(ms: number): void {
     if (this.heartbeat) clearInterval(this.heartbeat);
+    // pools fill up and clusters come and go: refresh what the coordinator knows
+    if (!this.inventoryTimer) {
+      this.inventoryTimer = setInterval(() => {
+        if (this.authenticated) void this.reportInventory().catch((err: Error) => this.log("warn", "inventory report failed", { error: err.message }));
+      }, Number(process.env.TIDELINE_INVENTORY_MS ?? 30_000));
+    }
     this.heartbeat = setInterval(() => {
       this.send({ type: "HEARTBEAT", payload: { runningJobs: [...this.running.keys()], at: new Date().toISOString() } });
     }, ms);
@@ -294,6 +302,7 @@ export class Agent {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.heartbeat) clearInterval(this.heartbeat);
+    if (this.inventoryTimer) clearInterval(this.inventoryTimer);
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
     for (const j of this.running.values()) j.abort.abort();
     await this.services.protection.stop();

@@ -187,4 +187,18 @@ describe("protecting a cluster on a zfs-fuse pool", () => {
     const snaps = await exec("zfs", ["list", "-H", "-t", "snapshot", "-o", "name", "-r", `${pool.name}/tideline/main/replica`]);
     expect(snaps.stdout.split("\n").filter(Boolean)).toHaveLength(3);
   });
+
+  it("sets compression, dedup and recordsize per pool; a directory pool says it cannot", async () => {
+    const { jobId } = await api().storage.configure.mutate({ pool: `storage1/${pool.name}`, compression: "gzip-1", dedup: false, recordsize: "64K" });
+    const job = await waitForJob(api(), jobId);
+    expect(job.state).toBe("succeeded");
+    const { stdout } = await exec("zfs", ["get", "-H", "-o", "property,value", "compression,dedup,recordsize", `${pool.name}/tideline`]);
+    expect(stdout).toContain("compression\tgzip-1");
+    expect(stdout).toContain("dedup\toff");
+    expect(stdout).toContain("recordsize\t64K");
+    const listed = (await api().storage.list.query()).find((p) => p.name === pool.name)!;
+    expect(listed.properties.compression).toBe("gzip-1");
+    const dir = await api().storage.configure.mutate({ pool: "storage1/dir", compression: "gzip-1" });
+    expect((await waitForJob(api(), dir.jobId)).error?.code).toBe("NOT_SUPPORTED_BY_DRIVER");
+  });
 });

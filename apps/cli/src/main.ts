@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `tideline`: everything the console does, for people and scripts (`--json`).
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import { agentsList, clustersList, enrollTokenCreate, jobsList, jobsShow } from "./commands/listings";
+import { agentsList, clustersList, enrollTokenCreate, jobsList, jobsShow, waitForJob } from "./commands/listings";
 import { clustersAdd, clustersShow, restorePointsList, retention, snapshot, storageList, windowShow } from "./commands/protection";
 import { clonesList, disasterRecovery, drillRun, restore } from "./commands/restore";
 import { startTideline } from "./commands/start";
@@ -25,6 +25,7 @@ const HELP = `tideline — PostgreSQL point-in-time recovery
   tideline jobs list [--state S] [--limit N] [--json]
   tideline jobs show ID [--json]
   tideline storage list [--json]
+  tideline storage set AGENT/POOL [--compression gzip-1] [--dedup on|off] [--recordsize 128K]   (dedup costs ~5 GB RAM per TB)
   tideline clusters add --name N --agent A [--pgdata DIR] --port P --storage AGENT/POOL
         [--replication-conninfo CONNINFO] [--mode replica|shared] [--snapshot-every 15m] [--wait] [--json]
   tideline clusters show CLUSTER [--json]
@@ -83,6 +84,15 @@ const commands: Record<string, Command> = {
     jobsList(api(values), Boolean(values.json), { state: values.state as string | undefined, limit: values.limit ? Number(values.limit) : undefined }),
   ),
   "storage list": withApi({}, ({ values }) => storageList(api(values), Boolean(values.json))),
+  "storage set": withApi({ compression: { type: "string" }, dedup: { type: "string" }, recordsize: { type: "string" }, wait: { type: "boolean" } }, async ({ values, positionals }) => {
+    const client = api(values);
+    const dedup = values.dedup === undefined ? undefined : values.dedup === "on";
+    const { jobId } = await client.storage.configure.mutate({ pool: need(positionals[0], "tideline storage set AGENT/POOL [--compression gzip-1] [--dedup on|off] [--recordsize 128K]"), compression: values.compression as string | undefined, dedup, recordsize: values.recordsize as string | undefined });
+    const job = await waitForJob(client, jobId, { quiet: Boolean(values.json) });
+    if (job.state !== "succeeded") throw new CliError(job.error?.code ?? "STORAGE_CONFIGURE_FAILED", job.error?.message ?? "failed");
+    if (values.json) printJson(job.result);
+    else process.stdout.write(`${JSON.stringify((job.result as { properties: unknown }).properties)}\n`);
+  }),
   "clusters add": withApi(
     {
       name: { type: "string" }, agent: { type: "string" }, pgdata: { type: "string" }, port: { type: "string" }, storage: { type: "string" },

@@ -181,6 +181,16 @@ export const JobKinds = {
     }),
     result: z.object({ dataDir: z.string(), port: z.number().int(), reachedLsn: z.string().nullable(), reachedTime: z.string().nullable(), seconds: z.number(), bytesCopied: z.number() }),
   },
+  /** Storage agent: dataset properties of a pool's tideline root, inherited by every cluster's datasets. */
+  "storage.configure": {
+    payload: z.object({
+      pool: ZPoolRef,
+      compression: z.string().regex(/^(on|off|lzjb|lz4|zstd|gzip(-[1-9])?)$/).optional(),
+      dedup: z.boolean().optional(),
+      recordsize: z.string().regex(/^\d+[KM]?$/).optional(),
+    }),
+    result: z.object({ dataset: z.string(), properties: z.record(z.string(), z.string()) }),
+  },
   /** Waits; used to exercise leases and cancellation without touching a cluster. */
   "diag.sleep": {
     payload: z.object({ seconds: z.number().min(0).max(3600), marker: z.string().optional() }),

@@ -2,6 +2,7 @@
 import { applyRetention } from "./apply-retention";
 import { baseBackup } from "./base-backup";
 import { checkCluster } from "./check-cluster";
+import { configureStorage } from "./configure-storage";
 import { createClone } from "./create-clone";
 import { destroyClone } from "./destroy-clone";
 import { restoreDr } from "./restore-dr";
@@ -25,5 +26,6 @@ export const jobHandlers: Record<string, JobHandler> = {
   "clone.destroy": destroyClone,
   "drill.run": runDrill,
   "restore.dr": restoreDr,
+  "storage.configure": configureStorage,
   "diag.sleep": diagSleep,
 };

@@ -25,6 +25,7 @@ import { updateCluster } from "./clusters/update-cluster";
 import { createRestorePoint } from "./restore-points/create-restore-point";
 import { listRestorePoints } from "./restore-points/list-restore-points";
 import { applyRetention, previewRetention } from "./retention/preview-retention";
+import { configureStorage } from "./storage/configure-storage";
 import { listStorage } from "./storage/list-storage";
 import { getWindow } from "./window/get-window";
 import { getClone, listClones } from "./clones/list-clones";
@@ -43,7 +44,7 @@ export const appRouter = router({
   clusters: router({ list: listClusters, get: getCluster, add: addCluster, update: updateCluster, remove: removeCluster, inspect: inspectCluster, window: getWindow }),
   restorePoints: router({ list: listRestorePoints, create: createRestorePoint }),
   retention: router({ preview: previewRetention, run: applyRetention }),
-  storage: router({ list: listStorage }),
+  storage: router({ list: listStorage, configure: configureStorage }),
   restore: router({ plan: planRestore, create: createRestore, disasterRecovery: createDrRestore }),
   clones: router({ list: listClones, get: getClone, destroy: destroyClone, extend: extendClone, protect: protectClone }),
   drills: router({ run: runDrill, configure: configureDrill, list: listDrills }),

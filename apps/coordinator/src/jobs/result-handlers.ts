@@ -105,6 +105,12 @@ const handlers: Record<string, Handler> = {
     await recordDrillResult(c, job.id, r);
     return r;
   },
+  "storage.configure": async (c, job, result) => {
+    const r = JobKinds["storage.configure"].result.parse(result);
+    const { pool } = JobKinds["storage.configure"].payload.parse(job.payload);
+    await c.db.storagePool.update({ where: { agentId_name: { agentId: job.agentId, name: pool.name } }, data: { properties: r.properties } });
+    return r;
+  },
   "cluster.unprotect": async (c, job, result) => {
     const r = JobKinds["cluster.unprotect"].result.parse(result);
     if (job.clusterId) {
