@@ -62,8 +62,20 @@ export class WalArchive {
       const st = await stat(path.join(this.walDir, f));
       let entry = this.cache.get(f);
       if (!entry || entry.size !== st.size || entry.mtimeMs !== st.mtimeMs) {
-        const scan = await scanSegment(this.walDir, f, { binDir: this.binDir });
-        entry = { ...scan, size: st.size, mtimeMs: st.mtimeMs };
+        // the segment being received grows in place: read only what arrived since the last scan
+        const incremental = entry && parsed.partial && entry.endLsn ? entry : null;
+        const scan = await scanSegment(this.walDir, f, { binDir: this.binDir, startLsn: incremental?.endLsn ?? undefined });
+        entry = incremental
+          ? {
+              firstCommitTime: incremental.firstCommitTime ?? scan.firstCommitTime,
+              lastCommitTime: scan.lastCommitTime ?? incremental.lastCommitTime,
+              lastCommitLsn: scan.lastCommitLsn ?? incremental.lastCommitLsn,
+              endLsn: scan.endLsn ?? incremental.endLsn,
+              restorePoints: [...incremental.restorePoints, ...scan.restorePoints],
+              size: st.size,
+              mtimeMs: st.mtimeMs,
+            }
+          : { ...scan, size: st.size, mtimeMs: st.mtimeMs };
         this.cache.set(f, entry);
         dirty = true;
       }
