@@ -1,5 +1,8 @@
 // Playwright drives the console in Debian's Chromium against the real stack that
-// support/global-setup.ts starts: inventory PostgreSQL, coordinator, agent, `next start`.
+// support/global-setup.ts starts: inventory PostgreSQL, coordinator, agent, a zfs-fuse pool, a
+// PostgreSQL primary, `next start`. Three projects: "setup" protects the primary through the
+// console's Add cluster form (from an empty fleet); the specs that need a protected cluster
+// ("protected") run after it; the rest ("console") need nothing but the stack.
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "@playwright/test";
@@ -8,7 +11,15 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 
 export default defineConfig({
   testDir: here,
-  testMatch: "**/*.spec.ts",
+  projects: [
+    { name: "setup", testMatch: /fleet\/add-cluster\.setup\.ts$/ },
+    { name: "console", testMatch: /(agents|auth|jobs)\/.*\.spec\.ts$/ },
+    {
+      name: "protected",
+      testMatch: /(fleet|clusters|restore|clones|settings)\/.*\.spec\.ts$/,
+      dependencies: ["setup"],
+    },
+  ],
   outputDir: path.join(here, "artifacts/test-results"),
   globalSetup: path.join(here, "support/global-setup.ts"),
   // one browser at a time: the machine has two cores and the stack shares them

@@ -178,7 +178,9 @@ export default async function globalSetup() {
       async () => {
         if (agent.proc.exitCode !== null) throw new Error(`agent exited: ${agent.output().slice(-2000)}`);
         const connected = (await api.agents.list.query()).some((a) => a.name === AGENT_NAME && a.connected);
-        return connected && (await api.storage.list.query()).some((p) => p.ref === `${AGENT_NAME}/${poolName}`);
+        return (
+          connected && (await api.storage.list.query()).some((p) => p.ref === `${AGENT_NAME}/${poolName}`)
+        );
       },
       60_000,
     );

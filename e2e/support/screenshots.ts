@@ -6,9 +6,15 @@ import type { Page, TestInfo } from "@playwright/test";
 
 const ARTIFACTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../artifacts");
 
-export async function saveScreenshot(page: Page, testInfo: TestInfo, name: string): Promise<string> {
+/** `fullPage: false` for what sits in the viewport (a modal dialog and what is under it). */
+export async function saveScreenshot(
+  page: Page,
+  testInfo: TestInfo,
+  name: string,
+  opts: { fullPage?: boolean } = {},
+): Promise<string> {
   const file = path.join(ARTIFACTS, `${name}.png`);
-  await page.screenshot({ path: file, fullPage: true });
+  await page.screenshot({ path: file, fullPage: opts.fullPage ?? true });
   await testInfo.attach(name, { path: file, contentType: "image/png" });
   return file;
 }

@@ -7,7 +7,7 @@ import type { AppRouter } from "@tideline/coordinator/router";
 import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink } from "@trpc/client";
 import { useState } from "react";
 import superjson from "superjson";
-import { isUnauthenticated } from "@/lib/errors";
+import { errorCode, isUnauthenticated } from "@/lib/errors";
 import { TRPCProvider } from "@/lib/trpc";
 
 function toSignIn(err: unknown) {
@@ -24,8 +24,12 @@ function makeQueryClient() {
       queries: {
         // freshness comes from live.onChange invalidations, not from timers
         staleTime: 60_000,
+        // coded errors are answers (NOT_FOUND, a refused plan): asking again gives the same one;
+        // only an unreachable coordinator is worth another try
         retry: (count, err) =>
-          !isUnauthenticated(err) && count < 2 && !/^[A-Z_]+: /.test((err as Error).message ?? ""),
+          !isUnauthenticated(err) &&
+          count < 2 &&
+          (!/^[A-Z_]+: /.test((err as Error).message ?? "") || errorCode(err) === "COORDINATOR_UNREACHABLE"),
       },
     },
   });

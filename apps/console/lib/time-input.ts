@@ -52,7 +52,8 @@ export function isoWithOffset(ms: number, zone: Zone): string {
 export type ParsedTime = { ok: true; ms: number; iso: string } | { ok: false; error: string };
 
 const WALL = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})(?::(\d{2}))?$/;
-const WITH_ZONE = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)$/i;
+const WITH_ZONE =
+  /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)$/i;
 
 /**
  * Reads "YYYY-MM-DD HH:MM[:SS]" as a wall-clock time in `zone`. A pasted time that carries its

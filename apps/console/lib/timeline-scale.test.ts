@@ -80,6 +80,8 @@ describe("timeline scale", () => {
   });
 
   it("names spans", () => {
+    expect(formatSpan(0)).toBe("0 s");
+    expect(formatSpan(42_000)).toBe("42 s");
     expect(formatSpan(15 * M)).toBe("15 min");
     expect(formatSpan(3 * H)).toBe("3 h");
     expect(formatSpan(7 * 86_400_000)).toBe("7 d");

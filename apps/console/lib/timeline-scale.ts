@@ -184,9 +184,10 @@ export function timeAtLsn(lsn: string, known: Array<{ lsn: string; time: number 
   return pts[pts.length - 1]!.t;
 }
 
-/** "1 min", "15 min", "3 h", "2 d", "5 w", "4 mo": the span a view shows. */
+/** "42 s", "15 min", "3 h", "2 d", "5 w", "4 mo": the span a view (or a window) covers. */
 export function formatSpan(ms: number): string {
-  if (ms < H) return `${Math.max(1, Math.round(ms / M))} min`;
+  if (ms < M) return `${Math.max(0, Math.round(ms / S))} s`;
+  if (ms < H) return `${Math.round(ms / M)} min`;
   if (ms < 2 * D) return `${Math.round(ms / H)} h`;
   if (ms < 21 * D) return `${Math.round(ms / D)} d`;
   if (ms < 90 * D) return `${Math.round(ms / (7 * D))} w`;

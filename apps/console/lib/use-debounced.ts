@@ -7,12 +7,11 @@ import { useEffect, useState } from "react";
 export function useDebounced<T>(value: T, ms: number): T {
   const key = JSON.stringify(value) ?? "";
   const [settled, setSettled] = useState<{ key: string; value: T }>({ key, value });
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `value` is compared through `key`
   useEffect(() => {
     if (key === settled.key) return;
     const t = setTimeout(() => setSettled({ key, value }), ms);
     return () => clearTimeout(t);
-    // `value` is represented by `key`
-    // biome-ignore lint/correctness/useExhaustiveDependencies: value is compared through its key
   }, [key, ms, settled.key]);
   return settled.value;
 }

@@ -104,12 +104,14 @@ function AddClusterForm({ onDone }: { onDone: () => void }) {
   const dbAgents = (agents.data ?? []).filter((a) => a.roles.length === 0 || a.roles.includes("database"));
   const pools = storage.data ?? [];
   // sensible defaults once the lists arrive: the first agent, a ZFS pool if there is one
+  const firstAgent = dbAgents[0]?.name;
+  const firstPool = (pools.find((p) => p.driver === "zfs") ?? pools[0])?.ref;
   useEffect(() => {
-    if (!f.agent && dbAgents[0]) set("agent", dbAgents[0].name);
-  }, [f.agent, dbAgents]);
+    if (firstAgent) setF((prev) => (prev.agent ? prev : { ...prev, agent: firstAgent }));
+  }, [firstAgent]);
   useEffect(() => {
-    if (!f.storage && pools.length) set("storage", (pools.find((p) => p.driver === "zfs") ?? pools[0]!).ref);
-  }, [f.storage, pools]);
+    if (firstPool) setF((prev) => (prev.storage ? prev : { ...prev, storage: firstPool }));
+  }, [firstPool]);
 
   const agent = dbAgents.find((a) => a.name === f.agent);
   const protectedDirs = useMemo(
@@ -186,7 +188,9 @@ function AddClusterForm({ onDone }: { onDone: () => void }) {
         <legend className="px-1 font-medium">PostgreSQL cluster</legend>
         {found.length > 0 ? (
           <div className="mb-3">
-            <p className="mb-1 text-[12px] text-zinc-500">Found on {f.agent}: pick one, or type its data directory and port.</p>
+            <p className="mb-1 text-[12px] text-zinc-500">
+              Found on {f.agent}: pick one, or type its data directory and port.
+            </p>
             <ul className="max-h-40 space-y-1 overflow-y-auto" data-testid="add-cluster-discovered">
               {found.map((d) => {
                 const taken = protectedDirs.get(`${f.agent}:${d.pgdata}`);
@@ -196,7 +200,9 @@ function AddClusterForm({ onDone }: { onDone: () => void }) {
                     <button
                       type="button"
                       disabled={!!taken}
-                      onClick={() => setF((prev) => ({ ...prev, pgdata: d.pgdata, port: d.port ? String(d.port) : "" }))}
+                      onClick={() =>
+                        setF((prev) => ({ ...prev, pgdata: d.pgdata, port: d.port ? String(d.port) : "" }))
+                      }
                       data-testid="discovered-cluster"
                       data-pgdata={d.pgdata}
                       aria-pressed={chosen}
@@ -220,7 +226,9 @@ function AddClusterForm({ onDone }: { onDone: () => void }) {
           </div>
         ) : (
           <p className="mb-3 text-[12px] text-zinc-500">
-            {f.agent ? `${f.agent} has found no clusters: type the data directory and port.` : "Pick an agent first."}
+            {f.agent
+              ? `${f.agent} has found no clusters: type the data directory and port.`
+              : "Pick an agent first."}
           </p>
         )}
         <div className="grid grid-cols-[1fr_8rem] gap-3">
@@ -325,14 +333,24 @@ function AddClusterForm({ onDone }: { onDone: () => void }) {
           <div className="grid grid-cols-2 gap-2">
             {(
               [
-                ["replica", "Shadow replica", "a standby on the storage host follows the primary; snapshots of it are the restore points"],
-                ["shared", "Shared storage", "the data directory is a dataset of the storage host; snapshots between pg_backup_start and _stop"],
+                [
+                  "replica",
+                  "Shadow replica",
+                  "a standby on the storage host follows the primary; snapshots of it are the restore points",
+                ],
+                [
+                  "shared",
+                  "Shared storage",
+                  "the data directory is a dataset of the storage host; snapshots between pg_backup_start and _stop",
+                ],
               ] as const
             ).map(([value, label, help]) => (
               <label
                 key={value}
                 className={`flex cursor-pointer gap-2 rounded-md border px-2.5 py-1.5 ${
-                  f.mode === value ? "border-sky-500 bg-sky-50 dark:bg-sky-950/40" : "border-zinc-200 dark:border-zinc-800"
+                  f.mode === value
+                    ? "border-sky-500 bg-sky-50 dark:bg-sky-950/40"
+                    : "border-zinc-200 dark:border-zinc-800"
                 }`}
               >
                 <input

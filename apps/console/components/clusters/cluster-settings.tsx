@@ -60,7 +60,8 @@ export function ClusterSettings({ cluster, zone }: { cluster: TClusterDetail; zo
 
   const update = useMutation(
     trpc.clusters.update.mutationOptions({
-      onSuccess: () => queryClient.invalidateQueries(trpc.clusters.get.queryFilter({ cluster: cluster.name })),
+      onSuccess: () =>
+        queryClient.invalidateQueries(trpc.clusters.get.queryFilter({ cluster: cluster.name })),
     }),
   );
   const run = useMutation(trpc.retention.run.mutationOptions());
@@ -145,7 +146,10 @@ export function ClusterSettings({ cluster, zone }: { cluster: TClusterDetail; zo
             ))}
           </div>
           {retentionErrors.length > 0 && (
-            <p className="mt-1 text-[12px] text-red-700 dark:text-red-300" data-testid="field-error-retention">
+            <p
+              className="mt-1 text-[12px] text-red-700 dark:text-red-300"
+              data-testid="field-error-retention"
+            >
               {retentionErrors.join(", ")}
             </p>
           )}
@@ -173,7 +177,10 @@ export function ClusterSettings({ cluster, zone }: { cluster: TClusterDetail; zo
               </Button>
             )}
             {update.isSuccess && !dirty && (
-              <span className="text-[12px] text-emerald-700 dark:text-emerald-300" data-testid="settings-saved">
+              <span
+                className="text-[12px] text-emerald-700 dark:text-emerald-300"
+                data-testid="settings-saved"
+              >
                 Saved.
               </span>
             )}
@@ -181,7 +188,9 @@ export function ClusterSettings({ cluster, zone }: { cluster: TClusterDetail; zo
         )}
         <dl className="grid grid-cols-2 gap-x-4 gap-y-2 border-t border-zinc-200 pt-3 dark:border-zinc-800">
           <Field label="Mode">
-            <span data-testid="settings-mode">{cluster.mode === "shared" ? "shared storage" : "shadow replica"}</span>
+            <span data-testid="settings-mode">
+              {cluster.mode === "shared" ? "shared storage" : "shadow replica"}
+            </span>
           </Field>
           <Field label="Storage">{cluster.pool ?? "—"}</Field>
           <Field label="Database host">{cluster.agent}</Field>
@@ -193,7 +202,8 @@ export function ClusterSettings({ cluster, zone }: { cluster: TClusterDetail; zo
           </div>
         </dl>
         <p className="text-[12px] text-zinc-500">
-          Mode and storage are fixed once protection has started; to change them, remove the cluster and add it again.
+          Mode and storage are fixed once protection has started; to change them, remove the cluster and add
+          it again.
         </p>
       </form>
       <div className="min-w-0">
@@ -215,7 +225,11 @@ export function ClusterSettings({ cluster, zone }: { cluster: TClusterDetail; zo
               <Button
                 onClick={() => run.mutate({ cluster: cluster.name })}
                 disabled={dirty || run.isPending}
-                title={dirty ? "Save the policy first: the run applies the saved one" : "Prune now what the saved policy does not keep"}
+                title={
+                  dirty
+                    ? "Save the policy first: the run applies the saved one"
+                    : "Prune now what the saved policy does not keep"
+                }
                 data-testid="retention-run"
               >
                 Apply saved policy now

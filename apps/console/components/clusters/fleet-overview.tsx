@@ -6,18 +6,19 @@
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
-import { Fragment, useMemo } from "react";
+import { Fragment, useEffect, useMemo, useState } from "react";
 import { useMe } from "@/components/auth/use-me";
 import { ErrorText } from "@/components/ui/error-text";
 import { inputClass, selectClass } from "@/components/ui/form";
 import { EmptyState, Loading, PageHeader, Panel } from "@/components/ui/page";
 import { Badge } from "@/components/ui/state-badge";
-import { SortTh, type SortDir, Table, Td, Th, Tr } from "@/components/ui/table";
+import { type SortDir, SortTh, Table, Td, Th, Tr } from "@/components/ui/table";
 import { RelativeTime, useNow } from "@/components/ui/time";
 import { discoveredClustersOf } from "@/lib/agents";
 import { formatBytes, formatDuration } from "@/lib/format";
 import { clusterStatus, type Health, healthOf, restorePointAgeSeconds } from "@/lib/health";
 import { type TCluster, useTRPC } from "@/lib/trpc";
+import { useDebounced } from "@/lib/use-debounced";
 import { AddClusterButton } from "./add-cluster";
 import { ClusterStatusBadge, DrillResult, ProblemList } from "./health";
 
@@ -55,7 +56,8 @@ function sortRows(rows: Row[], key: SortKey, dir: SortDir): Row[] {
     const vb = value(b);
     // clusters without a value (no report yet) go last either way
     if (va === null || vb === null) return va === vb ? 0 : va === null ? 1 : -1;
-    const c = typeof va === "number" && typeof vb === "number" ? va - vb : String(va).localeCompare(String(vb));
+    const c =
+      typeof va === "number" && typeof vb === "number" ? va - vb : String(va).localeCompare(String(vb));
     return c !== 0 ? c * sign : a.cluster.name.localeCompare(b.cluster.name);
   });
 }
@@ -75,10 +77,7 @@ export function FleetOverview() {
             <>
               {n} cluster{n === 1 ? "" : "s"} protected
               {problems > 0 && (
-                <span className="text-red-700 dark:text-red-300">
-                  {" "}
-                  · {problems} with problems
-                </span>
+                <span className="text-red-700 dark:text-red-300"> · {problems} with problems</span>
               )}
             </>
           ) : (
@@ -108,7 +107,9 @@ function ClustersTable({ clusters }: { clusters: TCluster[] }) {
   const pathname = usePathname();
   const params = useSearchParams();
   const now = Math.max(useNow(), Date.now());
-  const q = params.get("q") ?? "";
+  // the text filter answers every keystroke from local state; the URL follows after a pause
+  const [q, setQ] = useState(params.get("q") ?? "");
+  const settledQ = useDebounced(q, 300);
   const statusFilter = params.get("status") ?? "";
   const rawSort = params.get("sort") as SortKey | null;
   const sort: SortKey = rawSort && SORT_KEYS.includes(rawSort) ? rawSort : "status";
@@ -123,6 +124,10 @@ function ClustersTable({ clusters }: { clusters: TCluster[] }) {
     const s = next.toString();
     router.replace(s ? `${pathname}?${s}` : pathname, { scroll: false });
   };
+  // biome-ignore lint/correctness/useExhaustiveDependencies: only a settled filter text goes to the URL
+  useEffect(() => {
+    if ((params.get("q") ?? "") !== settledQ) setParams({ q: settledQ || null });
+  }, [settledQ]);
   const onSort = (key: string) =>
     setParams({ sort: key, dir: key === sort && dir === "asc" ? "desc" : "asc" });
 
@@ -150,7 +155,7 @@ function ClustersTable({ clusters }: { clusters: TCluster[] }) {
   const sortProps = { sort, dir, onSort };
   return (
     <>
-      <div className="mb-3 flex flex-wrap items-center gap-2" role="search">
+      <search className="mb-3 flex flex-wrap items-center gap-2">
         <label className="sr-only" htmlFor="fleet-filter">
           Filter clusters
         </label>
@@ -159,7 +164,7 @@ function ClustersTable({ clusters }: { clusters: TCluster[] }) {
           type="search"
           placeholder="Filter by cluster, agent or data directory"
           value={q}
-          onChange={(e) => setParams({ q: e.target.value || null })}
+          onChange={(e) => setQ(e.target.value)}
           className={`${inputClass} max-w-xs`}
           data-testid="fleet-filter"
         />
@@ -184,19 +189,45 @@ function ClustersTable({ clusters }: { clusters: TCluster[] }) {
             ? `${clusters.length} cluster${clusters.length === 1 ? "" : "s"}`
             : `${rows.length} of ${clusters.length} clusters`}
         </span>
-      </div>
+      </search>
       <Panel data-testid="clusters-panel">
         <Table data-testid="clusters-table">
           <thead>
             <tr>
               <SortTh label="Cluster" sortKey="name" {...sortProps} />
               <SortTh label="Status" sortKey="status" {...sortProps} />
-              <SortTh label="Last restore point" sortKey="age" {...sortProps} />
-              <SortTh label="WAL lag" sortKey="lagBytes" {...sortProps} title="WAL not yet in the archive, in bytes" />
-              <SortTh label="Lag time" sortKey="lagSeconds" {...sortProps} title="How far the archive is behind, in time" />
-              <SortTh label="Slot" sortKey="slot" {...sortProps} title="Replication slot of the WAL receiver" />
-              <SortTh label="Last drill" sortKey="drill" {...sortProps} />
-              <SortTh label="Space used" sortKey="space" {...sortProps} className="text-right" />
+              <SortTh
+                label="Newest point"
+                sortKey="age"
+                {...sortProps}
+                title="Age of the newest restore point"
+              />
+              <SortTh
+                label="WAL lag"
+                sortKey="lagBytes"
+                {...sortProps}
+                title="WAL not yet in the archive, in bytes"
+              />
+              <SortTh
+                label="Lag time"
+                sortKey="lagSeconds"
+                {...sortProps}
+                title="How far the archive is behind, in time"
+              />
+              <SortTh
+                label="Slot"
+                sortKey="slot"
+                {...sortProps}
+                title="Replication slot of the WAL receiver"
+              />
+              <SortTh label="Drill" sortKey="drill" {...sortProps} title="Result of the last restore drill" />
+              <SortTh
+                label="Space"
+                sortKey="space"
+                {...sortProps}
+                className="text-right"
+                title="Space used on the storage host"
+              />
             </tr>
           </thead>
           <tbody>
@@ -234,16 +265,21 @@ function ClusterRow({ row }: { row: Row }) {
           if (!(e.target as HTMLElement).closest("a,button,input,select")) router.push(href);
         }}
       >
-        <Td className={`whitespace-normal ${problems.length ? "border-b-0" : ""}`}>
-          <Link href={href} className="font-medium text-sky-700 hover:underline dark:text-sky-400" data-testid="cluster-link">
+        <Td className={`max-w-[17rem] whitespace-normal ${problems.length ? "border-b-0" : ""}`}>
+          <Link
+            href={href}
+            className="font-medium text-sky-700 hover:underline dark:text-sky-400"
+            data-testid="cluster-link"
+          >
             {c.name}
           </Link>
-          <div className="font-mono text-[11px] text-zinc-500">
-            {c.agentName}:{c.pgdata} · port {c.port}
+          <div className="font-mono text-[11px] break-all text-zinc-500">
+            {c.agentName}:{c.pgdata}
           </div>
           <div className="text-[11px] text-zinc-500">
-            {c.mode === "shared" ? "shared storage" : "shadow replica"} · every {c.snapshotSchedule}
-            {c.pgVersion ? ` · PostgreSQL ${c.pgVersion}` : ""}
+            port {c.port} · {c.mode === "shared" ? "shared storage" : "shadow replica"} · every{" "}
+            {c.snapshotSchedule}
+            {c.pgVersion ? ` · PG ${c.pgVersion}` : ""}
           </div>
         </Td>
         <Td className={problems.length ? "border-b-0" : ""}>
@@ -266,7 +302,10 @@ function ClusterRow({ row }: { row: Row }) {
           {h?.walLagBytes === null || h?.walLagBytes === undefined ? "—" : formatBytes(h.walLagBytes)}
           {h?.walState && <div className="text-[11px] text-zinc-500">{h.walState}</div>}
         </Td>
-        <Td className={`tabular-nums ${problems.length ? "border-b-0" : ""}`} data-testid="cluster-wal-lag-seconds">
+        <Td
+          className={`tabular-nums ${problems.length ? "border-b-0" : ""}`}
+          data-testid="cluster-wal-lag-seconds"
+        >
           {h?.walLagSeconds === null || h?.walLagSeconds === undefined
             ? "—"
             : h.walLagSeconds < 1
@@ -285,12 +324,19 @@ function ClusterRow({ row }: { row: Row }) {
         <Td className={problems.length ? "border-b-0" : ""}>
           <DrillResult drill={h?.lastDrill ?? null} />
         </Td>
-        <Td className={`text-right tabular-nums ${problems.length ? "border-b-0" : ""}`} data-testid="cluster-space">
+        <Td
+          className={`text-right tabular-nums ${problems.length ? "border-b-0" : ""}`}
+          data-testid="cluster-space"
+        >
           {formatBytes(h?.spaceUsedBytes)}
         </Td>
       </Tr>
       {problems.length > 0 && (
-        <tr data-testid="cluster-problems" data-cluster={c.name} className={bad ? "bg-red-50/60 dark:bg-red-950/20" : ""}>
+        <tr
+          data-testid="cluster-problems"
+          data-cluster={c.name}
+          className={bad ? "bg-red-50/60 dark:bg-red-950/20" : ""}
+        >
           <Td colSpan={8} className="pt-0 pb-2 whitespace-normal">
             <ProblemList problems={problems} />
           </Td>
@@ -319,13 +365,15 @@ function NoClusters() {
         <li>The agent reports the PostgreSQL clusters it finds on its host (below).</li>
         <li>
           <strong className="font-medium text-zinc-700 dark:text-zinc-300">Add cluster</strong> (top right)
-          protects one, on the storage host and in the mode you choose (shadow replica or shared storage).
-          It then appears here with its restore points and recoverable window.
+          protects one, on the storage host and in the mode you choose (shadow replica or shared storage). It
+          then appears here with its restore points and recoverable window.
         </li>
       </ol>
       {found.length > 0 && (
         <div className="mx-auto mt-5 max-w-2xl text-left" data-testid="discovered-clusters">
-          <p className="mb-1 font-medium text-zinc-700 dark:text-zinc-300">Found by agents, not protected yet</p>
+          <p className="mb-1 font-medium text-zinc-700 dark:text-zinc-300">
+            Found by agents, not protected yet
+          </p>
           <Table className="rounded border border-zinc-200 dark:border-zinc-800">
             <thead>
               <tr>

@@ -5,7 +5,12 @@ import { RelativeTime } from "@/components/ui/time";
 import { formatDuration } from "@/lib/format";
 import type { LastDrill, Problem } from "@/lib/health";
 
-const STATUS_TONES: Record<string, Tone> = { ok: "good", warning: "warn", error: "bad", "no report": "neutral" };
+const STATUS_TONES: Record<string, Tone> = {
+  ok: "good",
+  warning: "warn",
+  error: "bad",
+  "no report": "neutral",
+};
 
 /** "ok" / "warning" / "error" for a protected cluster, its lifecycle state otherwise. */
 export function ClusterStatusBadge({

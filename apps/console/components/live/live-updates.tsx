@@ -18,9 +18,11 @@ const COALESCE_MS = 250;
 const ROUTERS_BY_ENTITY: Record<string, string[]> = {
   job: ["jobs"],
   agent: ["agents", "storage"],
-  cluster: ["clusters", "window", "restorePoints"],
-  "restore-point": ["restorePoints", "clusters", "window"],
-  clone: ["clones", "clusters"],
+  // clusters.get/list/window: status reports move the window's end and the health every few seconds
+  cluster: ["clusters", "restorePoints"],
+  // what a retention policy keeps changes only when restore points come and go
+  "restore-point": ["restorePoints", "clusters", "retention"],
+  clone: ["clones", "clusters", "restorePoints"],
 };
 type LiveStatus = "connecting" | "live" | "error";
 const LiveStatusContext = createContext<LiveStatus>("connecting");

@@ -78,16 +78,29 @@ export function RestorePointsTable({
               {p.drillStatus === "never" ? (
                 <span className="text-zinc-400">never</span>
               ) : (
-                <Badge tone={p.drillStatus === "passed" ? "good" : p.drillStatus === "failed" ? "bad" : "neutral"}>
+                <Badge
+                  tone={p.drillStatus === "passed" ? "good" : p.drillStatus === "failed" ? "bad" : "neutral"}
+                >
                   {p.drillStatus}
                 </Badge>
               )}
             </Td>
             <Td className="text-right tabular-nums">
-              {p.clones > 0 ? <Link href="/clones" className="hover:underline">{p.clones}</Link> : 0}
+              {p.clones > 0 ? (
+                <Link href="/clones" className="hover:underline">
+                  {p.clones}
+                </Link>
+              ) : (
+                0
+              )}
             </Td>
             <Td className="text-right">
-              <Button variant="ghost" onClick={() => onRestore(p)} disabled={!p.dataTime} data-testid="restore-point-restore">
+              <Button
+                variant="ghost"
+                onClick={() => onRestore(p)}
+                disabled={!p.dataTime}
+                data-testid="restore-point-restore"
+              >
                 Restore to here…
               </Button>
             </Td>
@@ -104,7 +117,9 @@ export function TakeRestorePoint({ cluster, disabled }: { cluster: string; disab
   const { can } = useMe();
   const [last, setLast] = useState<{ jobId: string; kind: string } | null>(null);
   const create = useMutation(
-    trpc.restorePoints.create.mutationOptions({ onSuccess: (r, input) => setLast({ jobId: r.jobId, kind: input.kind }) }),
+    trpc.restorePoints.create.mutationOptions({
+      onSuccess: (r, input) => setLast({ jobId: r.jobId, kind: input.kind ?? "snapshot" }),
+    }),
   );
   if (!can("operator")) return null;
   return (

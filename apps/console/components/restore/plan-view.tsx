@@ -1,8 +1,9 @@
 // The planner's answer, before anything runs: which restore point, how much WAL to replay,
 // where the clone should end up and about how long it takes — or its refusal, word for word.
+
+import { errorCode, errorMessage } from "@/lib/errors";
 import { formatBytes, formatDuration } from "@/lib/format";
 import { formatInZone, timeMs, type Zone } from "@/lib/time-input";
-import { errorCode, errorMessage } from "@/lib/errors";
 import type { TRestorePlan } from "@/lib/trpc";
 
 function Row({ label, children, testId }: { label: string; children: React.ReactNode; testId?: string }) {
@@ -32,15 +33,17 @@ export function PlanView({ plan, zone, stale }: { plan: TRestorePlan; zone: Zone
       <p className="mb-2 font-medium text-emerald-900 dark:text-emerald-200">The plan</p>
       <dl className="grid grid-cols-[10rem_1fr] gap-x-3 gap-y-1">
         <Row label="Start from" testId="plan-restore-point">
-          {rp.kind === "base-backup" ? "base backup" : "restore point"} <span className="font-mono">{rp.lsn}</span> on
-          timeline {rp.timeline}, data time {when(rp.dataTime)}
+          {rp.kind === "base-backup" ? "base backup" : "restore point"}{" "}
+          <span className="font-mono">{rp.lsn}</span> on timeline {rp.timeline}, data time {when(rp.dataTime)}
         </Row>
         <Row label="Recovery timeline" testId="plan-timeline">
           {plan.timeline}
         </Row>
         <Row label="WAL to replay" testId="plan-wal-bytes">
           {formatBytes(plan.walBytesToReplay)}{" "}
-          <span className="text-zinc-500">({plan.walBytesToReplay.toLocaleString("en")} bytes{plan.endOfWal ? "" : ", at most"})</span>
+          <span className="text-zinc-500">
+            ({plan.walBytesToReplay.toLocaleString("en")} bytes{plan.endOfWal ? "" : ", at most"})
+          </span>
         </Row>
         <Row label="Expected to reach" testId="plan-expected">
           {plan.expected.time ? when(plan.expected.time) : "—"}
@@ -50,14 +53,19 @@ export function PlanView({ plan, zone, stale }: { plan: TRestorePlan; zone: Zone
               · LSN <span className="font-mono">{plan.expected.lsn}</span>
             </>
           )}
-          {plan.endOfWal && <span className="ml-1 font-medium text-amber-700 dark:text-amber-300">(end of WAL)</span>}
+          {plan.endOfWal && (
+            <span className="ml-1 font-medium text-amber-700 dark:text-amber-300">(end of WAL)</span>
+          )}
         </Row>
         <Row label="Ready in about" testId="plan-estimate">
           {formatDuration(plan.estimatedSeconds * 1000)}
         </Row>
       </dl>
       {plan.notes.length > 0 && (
-        <ul className="mt-2 list-disc space-y-0.5 pl-5 text-[12px] text-zinc-700 dark:text-zinc-300" data-testid="plan-notes">
+        <ul
+          className="mt-2 list-disc space-y-0.5 pl-5 text-[12px] text-zinc-700 dark:text-zinc-300"
+          data-testid="plan-notes"
+        >
           {plan.notes.map((n) => (
             <li key={n}>{n}</li>
           ))}

@@ -22,6 +22,8 @@ import { buildTarget, TargetInput, type TargetState } from "./target-input";
 export interface RestoreRequest {
   /** A time picked on the chart (epoch ms), or none to start from the end of the window. */
   time?: number | null;
+  /** A restore point picked: restore exactly to its LSN. */
+  lsn?: string | null;
   timeline?: number | null;
 }
 
@@ -59,7 +61,8 @@ export function RestoreDialog({
 }
 
 function initialTime(request: RestoreRequest, w: TWindow | undefined): number {
-  if (request.time) return request.time;
+  // a restore point's data time has fractions of a second: the next whole second includes it
+  if (request.time) return request.lsn ? Math.ceil(request.time / 1000) * 1000 : request.time;
   const ends = (w?.timelines ?? []).map((t) => timeMs(t.to)).filter((t): t is number => t !== null);
   return ends.length ? Math.max(...ends) : Date.now();
 }
@@ -80,9 +83,9 @@ function RestoreForm({
   const trpc = useTRPC();
   const { can } = useMe();
   const [target, setTarget] = useState<TargetState>(() => ({
-    kind: "time",
+    kind: request.lsn ? "lsn" : "time",
     time: formatInZone(initialTime(request, w), zone),
-    lsn: "",
+    lsn: request.lsn ?? "",
     name: "",
   }));
   const [timeline, setTimeline] = useState<number | null>(request.timeline ?? null);
@@ -143,7 +146,12 @@ function RestoreForm({
         {can("operator") && (
           <label className="flex items-center gap-2">
             Clone lives for
-            <select className={selectClass} value={ttl} onChange={(e) => setTtl(e.target.value)} data-testid="restore-ttl">
+            <select
+              className={selectClass}
+              value={ttl}
+              onChange={(e) => setTtl(e.target.value)}
+              data-testid="restore-ttl"
+            >
               {TTL_OPTIONS.map((o) => (
                 <option key={o.value} value={o.value}>
                   {o.label}

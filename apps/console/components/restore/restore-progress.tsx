@@ -7,12 +7,19 @@ import Link from "next/link";
 import { EventLog, JobProgress } from "@/components/jobs/job-detail";
 import { CopyButton } from "@/components/ui/copy-button";
 import { ErrorText } from "@/components/ui/error-text";
-import { StateBadge } from "@/components/ui/state-badge";
+import { Badge, type Tone } from "@/components/ui/state-badge";
 import { RelativeTime } from "@/components/ui/time";
 import { cloneError } from "@/lib/clones";
 import { formatDuration } from "@/lib/format";
 import { formatInZone, timeMs, type Zone } from "@/lib/time-input";
 import { useTRPC } from "@/lib/trpc";
+
+const STATE_TONES: Record<string, Tone> = {
+  creating: "info",
+  ready: "good",
+  failed: "bad",
+  destroying: "warn",
+};
 
 export function RestoreProgress({ cloneId, jobId, zone }: { cloneId: string; jobId: string; zone: Zone }) {
   const trpc = useTRPC();
@@ -20,15 +27,27 @@ export function RestoreProgress({ cloneId, jobId, zone }: { cloneId: string; job
   const job = useQuery(trpc.jobs.get.queryOptions({ id: jobId }));
   const c = clone.data;
   const state = c?.state ?? "creating";
-  const failure = c && state === "failed" ? (cloneError(c.error) ?? (job.data?.error ? `${job.data.error.code}: ${job.data.error.message}` : null)) : null;
+  const failure =
+    c && state === "failed"
+      ? (cloneError(c.error) ??
+        (job.data?.error ? `${job.data.error.code}: ${job.data.error.message}` : null))
+      : null;
   const reached = timeMs(c?.reachedTime ?? null);
   return (
     <div className="space-y-3" data-testid="restore-progress" data-state={state}>
       <div className="flex items-center gap-2">
-        <StateBadge state={state === "creating" ? "running" : state === "ready" ? "succeeded" : state} />
-        <span data-testid="clone-state">{state}</span>
+        <Badge tone={STATE_TONES[state] ?? "neutral"} data-testid="clone-state">
+          {state === "creating" && (
+            <span aria-hidden className="size-1.5 animate-pulse rounded-full bg-current" />
+          )}
+          {state === "creating" ? "creating the clone" : state}
+        </Badge>
         <span className="text-zinc-500">
-          clone <span className="font-mono">{cloneId}</span> ·{" "}
+          clone{" "}
+          <span className="font-mono" data-testid="clone-id">
+            {cloneId}
+          </span>{" "}
+          ·{" "}
           <Link href={`/jobs/${jobId}`} className="hover:underline">
             job
           </Link>
@@ -74,7 +93,9 @@ export function RestoreProgress({ cloneId, jobId, zone }: { cloneId: string; job
           {c.connectionString ? (
             <div>
               <div className="mb-1 flex items-center justify-between">
-                <span className="text-[11px] font-semibold tracking-wide text-zinc-500 uppercase">Connection string</span>
+                <span className="text-[11px] font-semibold tracking-wide text-zinc-500 uppercase">
+                  Connection string
+                </span>
                 <CopyButton text={c.connectionString} label="Copy" data-testid="copy-connection-string" />
               </div>
               <code
@@ -85,13 +106,17 @@ export function RestoreProgress({ cloneId, jobId, zone }: { cloneId: string; job
               </code>
             </div>
           ) : (
-            <p className="text-zinc-500">The connection string (with its password) is shown to operators and the clone's owner.</p>
+            <p className="text-zinc-500">
+              The connection string (with its password) is shown to operators and the clone's owner.
+            </p>
           )}
         </div>
       )}
       {job.data && (
         <details open={state !== "ready"} className="rounded-md">
-          <summary className="cursor-pointer text-[12px] text-zinc-500">Job log ({job.data.events.length} events)</summary>
+          <summary className="cursor-pointer text-[12px] text-zinc-500">
+            Job log ({job.data.events.length} events)
+          </summary>
           <div className="mt-1">
             <EventLog job={job.data} maxHeight="max-h-48" />
           </div>

@@ -23,13 +23,17 @@ export const KINDS: Array<{ kind: TargetKind; label: string }> = [
   { kind: "latest", label: "Latest" },
 ];
 
-export type BuiltTarget = { ok: true; target: TRestoreTarget; ms: number | null } | { ok: false; error: string };
+export type BuiltTarget =
+  | { ok: true; target: TRestoreTarget; ms: number | null }
+  | { ok: false; error: string };
 
 export function buildTarget(s: TargetState, zone: Zone): BuiltTarget {
   switch (s.kind) {
     case "time": {
       const p = parseInZone(s.time, zone);
-      return p.ok ? { ok: true, target: { kind: "time", time: p.iso }, ms: p.ms } : { ok: false, error: p.error };
+      return p.ok
+        ? { ok: true, target: { kind: "time", time: p.iso }, ms: p.ms }
+        : { ok: false, error: p.error };
     }
     case "lsn": {
       const lsn = s.lsn.trim().toUpperCase();
@@ -119,14 +123,21 @@ export function TargetInput({
               onChange={(e) => changeZone(e.target.value as Zone)}
               data-testid="restore-zone"
             >
-              {!localIsUtc() && <option value="local">{zoneLabel("local", parsed?.ok ? parsed.ms : Date.now())}</option>}
+              {!localIsUtc() && (
+                <option value="local">{zoneLabel("local", parsed?.ok ? parsed.ms : Date.now())}</option>
+              )}
               <option value="utc">UTC</option>
             </select>
           </div>
-          <p id="restore-time-help" className="mt-1 text-[12px] text-zinc-500" data-testid="restore-time-equivalent">
+          <p
+            id="restore-time-help"
+            className="mt-1 text-[12px] text-zinc-500"
+            data-testid="restore-time-equivalent"
+          >
             {parsed?.ok ? (
               <>
-                = {formatInZone(parsed.ms, other)} {other === "utc" ? "UTC" : zoneLabel("local", parsed.ms)} · sent as{" "}
+                = {formatInZone(parsed.ms, other)} {other === "utc" ? "UTC" : zoneLabel("local", parsed.ms)} ·
+                sent as{" "}
                 <span className="font-mono" data-testid="restore-time-iso">
                   {parsed.iso}
                 </span>
@@ -171,7 +182,9 @@ export function TargetInput({
             aria-invalid={!!error}
             data-testid="restore-name"
           />
-          <p className="mt-1 text-[12px] text-zinc-500">as given to pg_create_restore_point() on the primary</p>
+          <p className="mt-1 text-[12px] text-zinc-500">
+            as given to pg_create_restore_point() on the primary
+          </p>
         </div>
       )}
       {value.kind === "latest" && (
@@ -180,7 +193,11 @@ export function TargetInput({
         </p>
       )}
       {error && (
-        <p className="mt-1 text-[12px] text-red-700 dark:text-red-300" data-testid="target-error" role="alert">
+        <p
+          className="mt-1 text-[12px] text-red-700 dark:text-red-300"
+          data-testid="target-error"
+          role="alert"
+        >
           {error}
         </p>
       )}

@@ -35,7 +35,10 @@ export function RetentionPreview({
   const input = policy ? { cluster, policy } : null;
   const settled = useDebounced(input, 300);
   const preview = useQuery(
-    trpc.retention.preview.queryOptions(settled ?? skipToken, { retry: false, placeholderData: (prev) => prev }),
+    trpc.retention.preview.queryOptions(settled ?? skipToken, {
+      retry: false,
+      placeholderData: (prev) => prev,
+    }),
   );
   const stale = !isSettled(input, settled) || preview.isFetching;
   if (!policy) return null;
@@ -44,14 +47,25 @@ export function RetentionPreview({
   if (!d) return <p className="text-zinc-500">Working out what the policy keeps…</p>;
   const rows = [
     ...d.keep.map((k) => ({ id: k.id, createdAt: k.createdAt, lsn: k.lsn, keep: true, reasons: k.reasons })),
-    ...d.prune.map((p) => ({ id: p.id, createdAt: p.createdAt, lsn: p.lsn, keep: false, reasons: [] as string[] })),
+    ...d.prune.map((p) => ({
+      id: p.id,
+      createdAt: p.createdAt,
+      lsn: p.lsn,
+      keep: false,
+      reasons: [] as string[],
+    })),
   ].sort((a, b) => new Date(b.createdAt).getTime() - new Date(a.createdAt).getTime());
   return (
-    <div data-testid="retention-preview" data-stale={stale} className={stale ? "opacity-60" : ""} aria-busy={stale}>
+    <div
+      data-testid="retention-preview"
+      data-stale={stale}
+      className={stale ? "opacity-60" : ""}
+      aria-busy={stale}
+    >
       <p className="mb-1.5">
-        This policy keeps{" "}
-        <strong data-testid="retention-keep-count">{d.keep.length}</strong> restore point{d.keep.length === 1 ? "" : "s"}{" "}
-        and prunes <strong data-testid="retention-prune-count">{d.prune.length}</strong>
+        This policy keeps <strong data-testid="retention-keep-count">{d.keep.length}</strong> restore point
+        {d.keep.length === 1 ? "" : "s"} and prunes{" "}
+        <strong data-testid="retention-prune-count">{d.prune.length}</strong>
         {Object.keys(d.walPruneBefore).length > 0 && (
           <span className="text-zinc-500">
             {" "}
@@ -80,7 +94,9 @@ export function RetentionPreview({
                   <Td className="tabular-nums">{formatInZone(new Date(r.createdAt).getTime(), zone)}</Td>
                   <Td className="font-mono text-[12px]">{r.lsn}</Td>
                   <Td>{r.keep ? <Badge tone="good">keep</Badge> : <Badge tone="bad">prune</Badge>}</Td>
-                  <Td className="text-[12px] text-zinc-500">{r.reasons.map((x) => REASON_TEXT[x] ?? x).join(", ")}</Td>
+                  <Td className="text-[12px] text-zinc-500">
+                    {r.reasons.map((x) => REASON_TEXT[x] ?? x).join(", ")}
+                  </Td>
                 </Tr>
               ))}
             </tbody>

@@ -1,12 +1,14 @@
 "use client";
-// The console's navigation. New sections (Clones, Settings) are one line each here.
+// The console's navigation: one line per section.
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 
 export const NAV = [
   { href: "/", label: "Fleet", match: (p: string) => p === "/" || p.startsWith("/clusters") },
-  { href: "/agents", label: "Agents", match: (p: string) => p.startsWith("/agents") },
+  { href: "/clones", label: "Clones", match: (p: string) => p.startsWith("/clones") },
   { href: "/jobs", label: "Jobs", match: (p: string) => p.startsWith("/jobs") },
+  { href: "/agents", label: "Agents", match: (p: string) => p.startsWith("/agents") },
+  { href: "/settings", label: "Settings", match: (p: string) => p.startsWith("/settings") },
 ] as const;
 
 export function Nav() {

@@ -45,7 +45,11 @@ export function FormField({
         </p>
       )}
       {invalid && (
-        <p id={errorId} className="mt-1 text-[12px] text-red-700 dark:text-red-300" data-testid={`field-error-${name}`}>
+        <p
+          id={errorId}
+          className="mt-1 text-[12px] text-red-700 dark:text-red-300"
+          data-testid={`field-error-${name}`}
+        >
           {errors!.join(", ")}
         </p>
       )}

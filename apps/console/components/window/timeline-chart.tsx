@@ -6,7 +6,8 @@
 // that time (and timeline) for a restore; marks show their LSN, data time, size and drill status.
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { formatBytes } from "@/lib/format";
-import { formatInZone, timeMs, type Zone, zoneLabel } from "@/lib/time-input";
+import { formatInZone, type Zone, zoneLabel } from "@/lib/time-input";
+import { buildLanes, type Lane, placeForks, pointTime } from "@/lib/timeline-lanes";
 import {
   formatSpan,
   PRESETS,
@@ -14,7 +15,6 @@ import {
   panView,
   presetView,
   ticks,
-  timeAtLsn,
   timeToX,
   type View,
   xToTime,
@@ -29,75 +29,20 @@ const BAND_H = 14;
 const AXIS_H = 34;
 const RIGHT = 12;
 
-interface Segment {
-  from: number;
-  to: number;
-}
-interface Lane {
-  timeline: number;
-  segments: Segment[];
-  gaps: Array<Segment & { fromLsn: string; toLsn: string }>;
-  from: number | null;
-  to: number | null;
-}
-
 export interface TimelineChartProps {
   window: TWindow | undefined;
   restorePoints: TRestorePoint[];
   zone: Zone;
   now: number;
-  /** A time (and its timeline) picked on the chart. */
-  onPick?: (at: number, timeline: number | null) => void;
+  /** A time (and its timeline) picked on the chart; for a restore point, also its LSN. */
+  onPick?: (at: number, timeline: number | null, lsn?: string) => void;
   /** The restore target being planned: drawn as a line. */
   target?: number | null;
 }
 
-/** Lanes from the window, cut by its gaps; plus lanes for timelines that only have restore points. */
-function buildLanes(w: TWindow | undefined, points: TRestorePoint[]): Lane[] {
-  const lanes = new Map<number, Lane>();
-  for (const tl of w?.timelines ?? []) {
-    const from = timeMs(tl.from);
-    const to = timeMs(tl.to);
-    const known = [
-      ...(tl.fromLsn && from !== null ? [{ lsn: tl.fromLsn, time: from }] : []),
-      ...(tl.toLsn && to !== null ? [{ lsn: tl.toLsn, time: to }] : []),
-      ...points
-        .filter((p) => p.timeline === tl.timeline && p.dataTime)
-        .map((p) => ({ lsn: p.lsn, time: new Date(p.dataTime!).getTime() })),
-    ];
-    const gaps = tl.gaps
-      .map((g) => {
-        const gf = timeMs(g.from) ?? timeAtLsn(g.fromLsn, known);
-        const gt = timeMs(g.to) ?? timeAtLsn(g.toLsn, known);
-        return gf !== null && gt !== null ? { from: gf, to: Math.max(gf, gt), fromLsn: g.fromLsn, toLsn: g.toLsn } : null;
-      })
-      .filter((g): g is NonNullable<typeof g> => g !== null)
-      .sort((a, b) => a.from - b.from);
-    const segments: Segment[] = [];
-    if (from !== null && to !== null) {
-      let start = from;
-      for (const g of gaps) {
-        if (g.to <= start || g.from >= to) continue;
-        if (g.from > start) segments.push({ from: start, to: g.from });
-        start = Math.max(start, g.to);
-      }
-      if (to > start) segments.push({ from: start, to });
-      else if (segments.length === 0 && to === start) segments.push({ from: start, to });
-    }
-    lanes.set(tl.timeline, { timeline: tl.timeline, segments, gaps, from, to });
-  }
-  for (const p of points) {
-    if (!lanes.has(p.timeline)) lanes.set(p.timeline, { timeline: p.timeline, segments: [], gaps: [], from: null, to: null });
-  }
-  return [...lanes.values()].sort((a, b) => a.timeline - b.timeline);
-}
-
-function pointTime(p: TRestorePoint): number {
-  return new Date(p.dataTime ?? p.createdAt).getTime();
-}
-
 export function TimelineChart({ window: w, restorePoints, zone, now, onPick, target }: TimelineChartProps) {
   const lanes = useMemo(() => buildLanes(w, restorePoints), [w, restorePoints]);
+  const forkTimes = useMemo(() => placeForks(w, restorePoints, lanes), [w, restorePoints, lanes]);
   const extent = useMemo<View | null>(() => {
     const times = [
       ...lanes.flatMap((l) => [l.from, l.to]).filter((t): t is number => t !== null),
@@ -111,7 +56,7 @@ export function TimelineChart({ window: w, restorePoints, zone, now, onPick, tar
   const view = "view" in mode ? mode.view : presetView(mode.preset, now, extent);
   const span = view.to - view.from;
 
-  const box = useRef<HTMLDivElement>(null);
+  const box = useRef<HTMLElement>(null);
   const svg = useRef<SVGSVGElement>(null);
   const [width, setWidth] = useState(0);
   useEffect(() => {
@@ -213,7 +158,8 @@ export function TimelineChart({ window: w, restorePoints, zone, now, onPick, tar
   return (
     <div data-testid="timeline-chart">
       <div className="mb-2 flex flex-wrap items-center gap-2">
-        <div className="inline-flex overflow-hidden rounded-md border border-zinc-300 dark:border-zinc-700" role="group" aria-label="Zoom presets">
+        <fieldset className="inline-flex overflow-hidden rounded-md border border-zinc-300 dark:border-zinc-700">
+          <legend className="sr-only">Zoom presets</legend>
           {PRESETS.map((p) => (
             <button
               key={p.id}
@@ -230,8 +176,9 @@ export function TimelineChart({ window: w, restorePoints, zone, now, onPick, tar
               {p.label}
             </button>
           ))}
-        </div>
-        <div className="inline-flex gap-1" role="group" aria-label="Zoom and pan">
+        </fieldset>
+        <fieldset className="inline-flex gap-1">
+          <legend className="sr-only">Zoom and pan</legend>
           <ChartButton label="Pan earlier" onClick={() => pan(-0.25)} testId="timeline-pan-left">
             ←
           </ChartButton>
@@ -244,25 +191,24 @@ export function TimelineChart({ window: w, restorePoints, zone, now, onPick, tar
           <ChartButton label="Pan later" onClick={() => pan(0.25)} testId="timeline-pan-right">
             →
           </ChartButton>
-        </div>
+        </fieldset>
         <span className="text-[12px] text-zinc-500" data-testid="timeline-span">
           {formatSpan(span)} shown · {zoneLabel(zone, view.to)}
         </span>
         <Legend />
       </div>
-      <div
+      <section
         ref={box}
         className="relative select-none rounded-md border border-zinc-200 bg-zinc-50/60 dark:border-zinc-800 dark:bg-zinc-950/40"
         // biome-ignore lint/a11y/noNoninteractiveTabindex: the chart pans and zooms from the keyboard
         tabIndex={0}
-        role="group"
         aria-label="Recoverable window chart"
         aria-describedby="timeline-help"
         onKeyDown={onKeyDown}
       >
         <p id="timeline-help" className="sr-only">
           Arrow keys pan, plus and minus zoom, Home shows everything. Click a timeline band to restore to that
-          time; restore point marks can be focused with Tab.
+          time; restore point marks can be focused with Tab, and Enter restores to one.
         </p>
         {width > 0 && (
           <svg
@@ -277,11 +223,25 @@ export function TimelineChart({ window: w, restorePoints, zone, now, onPick, tar
             data-plot-width={plotW}
             data-lane-top={TOP}
             data-lane-height={LANE_H}
-            aria-hidden={false}
+            aria-labelledby="timeline-title"
           >
+            <title id="timeline-title">Recoverable window by timeline</title>
             <defs>
-              <pattern id="gap-hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
-                <line x1="0" y1="0" x2="0" y2="6" className="stroke-red-400 dark:stroke-red-500" strokeWidth="2" />
+              <pattern
+                id="gap-hatch"
+                width="6"
+                height="6"
+                patternUnits="userSpaceOnUse"
+                patternTransform="rotate(45)"
+              >
+                <line
+                  x1="0"
+                  y1="0"
+                  x2="0"
+                  y2="6"
+                  className="stroke-red-400 dark:stroke-red-500"
+                  strokeWidth="2"
+                />
               </pattern>
               <clipPath id="plot-clip">
                 <rect x={GUTTER} y={0} width={plotW} height={height} />
@@ -307,7 +267,12 @@ export function TimelineChart({ window: w, restorePoints, zone, now, onPick, tar
                   {t.label}
                 </text>
                 {t.date && (
-                  <text x={x(t.at)} y={height - AXIS_H + 28} textAnchor="middle" className="fill-zinc-400 text-[10px]">
+                  <text
+                    x={x(t.at)}
+                    y={height - AXIS_H + 28}
+                    textAnchor="middle"
+                    className="fill-zinc-400 text-[10px]"
+                  >
                     {t.date}
                   </text>
                 )}
@@ -316,13 +281,22 @@ export function TimelineChart({ window: w, restorePoints, zone, now, onPick, tar
 
             {/* lanes */}
             {lanes.length === 0 && (
-              <text x={GUTTER + plotW / 2} y={laneY(0) + 4} textAnchor="middle" className="fill-zinc-500 text-[12px]">
+              <text
+                x={GUTTER + plotW / 2}
+                y={laneY(0) + 4}
+                textAnchor="middle"
+                className="fill-zinc-500 text-[12px]"
+              >
                 No recoverable window yet: it starts with the first restore point.
               </text>
             )}
             {lanes.map((lane, i) => (
               <g key={lane.timeline} data-testid="timeline-lane" data-timeline={lane.timeline}>
-                <text x={8} y={laneY(i) + 4} className="fill-zinc-600 text-[11px] font-medium dark:fill-zinc-400">
+                <text
+                  x={8}
+                  y={laneY(i) + 4}
+                  className="fill-zinc-600 text-[11px] font-medium dark:fill-zinc-400"
+                >
                   TL {lane.timeline}
                 </text>
                 <line
@@ -360,7 +334,11 @@ export function TimelineChart({ window: w, restorePoints, zone, now, onPick, tar
                         className="stroke-red-500"
                         strokeDasharray="3 2"
                       />
-                      <text x={x(g.from) + 2} y={laneY(i) + BAND_H / 2 + 12} className="fill-red-600 text-[10px] dark:fill-red-400">
+                      <text
+                        x={x(g.from) + 2}
+                        y={laneY(i) + BAND_H / 2 + 12}
+                        className="fill-red-600 text-[10px] dark:fill-red-400"
+                      >
                         gap {g.fromLsn}–{g.toLsn}
                       </text>
                     </g>
@@ -374,28 +352,19 @@ export function TimelineChart({ window: w, restorePoints, zone, now, onPick, tar
               {forks.map((f) => {
                 const pi = lanes.findIndex((l) => l.timeline === f.parent);
                 const ci = lanes.findIndex((l) => l.timeline === f.timeline);
-                if (pi < 0 || ci < 0) return null;
-                const parent = lanes[pi]!;
-                const child = lanes[ci]!;
-                const known = [
-                  ...restorePoints
-                    .filter((p) => p.timeline === parent.timeline && p.dataTime)
-                    .map((p) => ({ lsn: p.lsn, time: pointTime(p) })),
-                  ...(w?.timelines ?? [])
-                    .filter((t) => t.timeline === parent.timeline)
-                    .flatMap((t) => [
-                      ...(t.fromLsn && t.from ? [{ lsn: t.fromLsn, time: timeMs(t.from)! }] : []),
-                      ...(t.toLsn && t.to ? [{ lsn: t.toLsn, time: timeMs(t.to)! }] : []),
-                    ]),
-                ];
-                const at = timeAtLsn(f.switchLsn, known) ?? child.from ?? parent.to;
-                if (at === null) return null;
+                const at = forkTimes.get(f.timeline) ?? null;
+                if (pi < 0 || ci < 0 || at === null) return null;
                 const fx = x(at);
                 const y1 = laneY(pi);
                 const y2 = laneY(ci);
                 const bend = Math.min(24, Math.max(8, Math.abs(y2 - y1) / 2));
                 return (
-                  <g key={f.timeline} data-testid="timeline-fork" data-timeline={f.timeline} data-parent={f.parent}>
+                  <g
+                    key={f.timeline}
+                    data-testid="timeline-fork"
+                    data-timeline={f.timeline}
+                    data-parent={f.parent}
+                  >
                     <path
                       d={`M ${fx} ${y1} C ${fx} ${y1 + Math.sign(y2 - y1) * bend}, ${fx + bend} ${y2}, ${fx + bend * 1.5} ${y2}`}
                       fill="none"
@@ -403,7 +372,11 @@ export function TimelineChart({ window: w, restorePoints, zone, now, onPick, tar
                       strokeWidth={1.5}
                     />
                     <circle cx={fx} cy={y1} r={3.5} className="fill-violet-500" />
-                    <text x={fx + 6} y={(y1 + y2) / 2} className="fill-violet-700 text-[10px] dark:fill-violet-300">
+                    <text
+                      x={fx + 6}
+                      y={(y1 + y2) / 2}
+                      className="fill-violet-700 text-[10px] dark:fill-violet-300"
+                    >
                       TL {f.timeline} forks at {f.switchLsn}
                     </text>
                   </g>
@@ -429,20 +402,46 @@ export function TimelineChart({ window: w, restorePoints, zone, now, onPick, tar
             {/* now, the target being planned, and the hover cursor */}
             {now >= view.from && now <= view.to && (
               <g data-testid="now-line" pointerEvents="none">
-                <line x1={x(now)} x2={x(now)} y1={TOP - 8} y2={height - AXIS_H} className="stroke-emerald-600 dark:stroke-emerald-400" strokeDasharray="4 3" />
-                <text x={x(now)} y={TOP - 10} textAnchor="middle" className="fill-emerald-700 text-[10px] font-semibold dark:fill-emerald-300">
+                <line
+                  x1={x(now)}
+                  x2={x(now)}
+                  y1={TOP - 8}
+                  y2={height - AXIS_H}
+                  className="stroke-emerald-600 dark:stroke-emerald-400"
+                  strokeDasharray="4 3"
+                />
+                <text
+                  x={x(now)}
+                  y={TOP - 10}
+                  textAnchor="middle"
+                  className="fill-emerald-700 text-[10px] font-semibold dark:fill-emerald-300"
+                >
                   now
                 </text>
               </g>
             )}
             {target !== null && target !== undefined && target >= view.from && target <= view.to && (
               <g data-testid="target-line" pointerEvents="none">
-                <line x1={x(target)} x2={x(target)} y1={TOP - 6} y2={height - AXIS_H} className="stroke-amber-500" strokeWidth={2} />
+                <line
+                  x1={x(target)}
+                  x2={x(target)}
+                  y1={TOP - 6}
+                  y2={height - AXIS_H}
+                  className="stroke-amber-500"
+                  strokeWidth={2}
+                />
               </g>
             )}
             {hover && hoverTime !== null && (
               <g pointerEvents="none">
-                <line x1={hover.x} x2={hover.x} y1={TOP - 6} y2={height - AXIS_H} className="stroke-zinc-500" strokeWidth={1} />
+                <line
+                  x1={hover.x}
+                  x2={hover.x}
+                  y1={TOP - 6}
+                  y2={height - AXIS_H}
+                  className="stroke-zinc-500"
+                  strokeWidth={1}
+                />
                 <text
                   x={Math.min(hover.x + 4, GUTTER + plotW - 120)}
                   y={height - AXIS_H - 4}
@@ -486,15 +485,21 @@ export function TimelineChart({ window: w, restorePoints, zone, now, onPick, tar
                         onPointerLeave={() => setTip((cur) => (cur?.id === p.id ? null : cur))}
                         onFocus={() => setTip(p)}
                         onBlur={() => setTip((cur) => (cur?.id === p.id ? null : cur))}
-                        onClick={() => onPick?.(t, lanes.length > 1 ? lane.timeline : null)}
+                        onClick={() => onPick?.(t, lanes.length > 1 ? lane.timeline : null, p.lsn)}
                         onKeyDown={(e) => {
                           if (e.key === "Enter" || e.key === " ") {
                             e.preventDefault();
-                            onPick?.(t, lanes.length > 1 ? lane.timeline : null);
+                            onPick?.(t, lanes.length > 1 ? lane.timeline : null, p.lsn);
                           }
                         }}
                       >
-                        <line x1={cx} x2={cx} y1={cy + 5} y2={laneY(i) + BAND_H / 2} className="stroke-sky-900/50 dark:stroke-sky-100/50" />
+                        <line
+                          x1={cx}
+                          x2={cx}
+                          y1={cy + 5}
+                          y2={laneY(i) + BAND_H / 2}
+                          className="stroke-sky-900/50 dark:stroke-sky-100/50"
+                        />
                         <path
                           d={
                             p.kind === "base-backup"
@@ -511,8 +516,10 @@ export function TimelineChart({ window: w, restorePoints, zone, now, onPick, tar
             </g>
           </svg>
         )}
-        {tip && width > 0 && <PointTip point={tip} zone={zone} left={x(pointTime(tip))} width={width} lanes={lanes} />}
-      </div>
+        {tip && width > 0 && (
+          <PointTip point={tip} zone={zone} left={x(pointTime(tip))} width={width} lanes={lanes} />
+        )}
+      </section>
     </div>
   );
 }
@@ -530,7 +537,10 @@ function PointTip({
   width: number;
   lanes: Lane[];
 }) {
-  const i = Math.max(0, lanes.findIndex((l) => l.timeline === p.timeline));
+  const i = Math.max(
+    0,
+    lanes.findIndex((l) => l.timeline === p.timeline),
+  );
   const top = TOP + i * LANE_H + LANE_H / 2 + BAND_H;
   const w = 260;
   return (
@@ -548,7 +558,9 @@ function PointTip({
         </dd>
         <dt className="text-zinc-500">Data time</dt>
         <dd className="tabular-nums" data-testid="tooltip-data-time">
-          {p.dataTime ? `${formatInZone(new Date(p.dataTime).getTime(), zone)} ${zone === "utc" ? "UTC" : ""}` : "unknown"}
+          {p.dataTime
+            ? `${formatInZone(new Date(p.dataTime).getTime(), zone)} ${zone === "utc" ? "UTC" : ""}`
+            : "unknown"}
         </dd>
         <dt className="text-zinc-500">Timeline</dt>
         <dd>{p.timeline}</dd>
@@ -596,7 +608,8 @@ function Legend() {
   return (
     <span className="ml-auto flex items-center gap-3 text-[11px] text-zinc-500" aria-hidden>
       <span className="inline-flex items-center gap-1">
-        <span className="inline-block h-2.5 w-5 rounded-sm border border-sky-600 bg-sky-400/50" /> WAL archived
+        <span className="inline-block h-2.5 w-5 rounded-sm border border-sky-600 bg-sky-400/50" /> WAL
+        archived
       </span>
       <span className="inline-flex items-center gap-1">
         <span className="inline-block size-2.5 rotate-45 bg-sky-600 dark:bg-sky-300" /> restore point

@@ -25,6 +25,7 @@ const DROP_RESPONSE_HEADERS = new Set([
   "set-cookie",
 ]);
 const QUERY_TIMEOUT_MS = 60_000;
+const STALE_SOCKET_CODES = new Set(["ECONNRESET", "EPIPE"]);
 
 function trpcError(status: number, code: string, message: string): Response {
   // the shape the tRPC client expects from a superjson-transformed router
@@ -53,9 +54,8 @@ async function forward(req: NextRequest): Promise<Response> {
   if (body) headers["content-length"] = String(body.length);
   const streaming = (req.headers.get("accept") ?? "").includes("text/event-stream");
 
-  let upstream: http.IncomingMessage;
-  try {
-    upstream = await new Promise<http.IncomingMessage>((resolve, reject) => {
+  const send = () =>
+    new Promise<http.IncomingMessage>((resolve, reject) => {
       const mod = target.protocol === "https:" ? https : http;
       const r = mod.request(target, {
         method: req.method,
@@ -66,10 +66,24 @@ async function forward(req: NextRequest): Promise<Response> {
         timeout: streaming ? 0 : QUERY_TIMEOUT_MS,
       });
       r.once("response", resolve);
-      r.once("error", reject);
+      r.once("error", (err: NodeJS.ErrnoException) =>
+        reject(Object.assign(err, { staleSocket: r.reusedSocket && STALE_SOCKET_CODES.has(err.code ?? "") })),
+      );
       r.once("timeout", () => r.destroy(new Error(`no answer within ${QUERY_TIMEOUT_MS / 1000} s`)));
       r.end(body ?? undefined);
     });
+
+  let upstream: http.IncomingMessage;
+  try {
+    try {
+      upstream = await send();
+    } catch (err) {
+      // A kept-alive socket the coordinator closed just as we reused it: the request never
+      // reached it, so sending it again on a fresh socket is safe (see Node's http docs on
+      // request.reusedSocket).
+      if (!(err as { staleSocket?: boolean }).staleSocket || req.signal.aborted) throw err;
+      upstream = await send();
+    }
   } catch (err) {
     if (req.signal.aborted) return new Response(null, { status: 499 });
     return trpcError(
