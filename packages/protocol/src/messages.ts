@@ -86,6 +86,8 @@ export const AgentToCoordinator = {
     namedPoints: z.array(z.object({ name: z.string(), lsn: z.string(), timeline: z.number().int(), time: z.string().nullable() })),
     spaceUsedBytes: z.number().nullable(),
     problems: z.array(z.object({ code: z.string(), message: z.string(), fix: z.string().optional() })),
+    /** Space each restore point's snapshot holds alone; it grows as the replica moves on. */
+    snapshotSizes: z.array(z.object({ dataset: z.string(), snapshot: z.string(), usedBytes: z.number() })).optional(),
   }),
   JOB_ACCEPTED: z.object({ jobId: ZJobId, attempt: z.number().int().positive() }),
   JOB_REJECTED: z.object({ jobId: ZJobId, attempt: z.number().int().positive(), error: ZErrorBody }),

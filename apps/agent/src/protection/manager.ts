@@ -20,6 +20,8 @@ interface Entry {
   config: ProtectedCluster;
   /** track() is still bringing the replica up: its absence is not a problem yet. */
   starting: boolean;
+  /** When snapshot sizes were last reported. */
+  sizesAt: number;
   receiver: WalReceiver;
   archive: WalArchive;
 }
@@ -71,7 +73,7 @@ export class ProtectionManager {
     if (old) await old.receiver.stop();
     const receiver = new WalReceiver(c, this.runDir, this.log);
     const archive = new WalArchive(c.walDir, path.join(this.dataDir, "cache", `${c.cluster}-wal.json`), c.walSegmentSize);
-    const entry: Entry = { config: c, receiver, archive, starting: true };
+    const entry: Entry = { config: c, receiver, archive, starting: true, sizesAt: 0 };
     this.entries.set(c.cluster, entry);
     try {
       await receiver.start();
@@ -157,9 +159,15 @@ export class ProtectionManager {
     }
     const view = await e.archive.view();
     let spaceUsedBytes: number | null = null;
+    let snapshotSizes: Status["snapshotSizes"];
     try {
       const driver = this.driverFor(c);
       spaceUsedBytes = (await driver.spaceUsed(c.datasets.root)).usedBytes;
+      if (Date.now() - e.sizesAt > 30_000) {
+        e.sizesAt = Date.now();
+        const dataset = c.mode === "shared" ? c.sharedDataset! : c.datasets.replica;
+        snapshotSizes = (await driver.listSnapshots(dataset)).map((s) => ({ dataset, snapshot: s.name, usedBytes: s.usedBytes }));
+      }
       const pool = await driver.poolStatus();
       if (pool.sizeBytes > 0 && pool.freeBytes / pool.sizeBytes < 0.1) {
         problems.push({ code: "POOL_NEARLY_FULL", message: `pool ${pool.name} has ${Math.round((pool.freeBytes / pool.sizeBytes) * 100)}% free`, fix: "add space to the pool or tighten the retention policy" });
@@ -178,6 +186,7 @@ export class ProtectionManager {
       namedPoints: view.namedPoints,
       spaceUsedBytes,
       problems,
+      snapshotSizes,
     };
   }
 

@@ -23,6 +23,7 @@ import { getCluster } from "./clusters/get-cluster";
 import { removeCluster } from "./clusters/remove-cluster";
 import { updateCluster } from "./clusters/update-cluster";
 import { createRestorePoint } from "./restore-points/create-restore-point";
+import { listRestorePointNames } from "./restore-points/list-restore-point-names";
 import { listRestorePoints } from "./restore-points/list-restore-points";
 import { applyRetention, previewRetention } from "./retention/preview-retention";
 import { configureStorage } from "./storage/configure-storage";
@@ -42,7 +43,7 @@ export const appRouter = router({
   auth: router({ signIn, signOut, me: getMe }),
   agents: router({ list: listAgents, createEnrollmentToken }),
   clusters: router({ list: listClusters, get: getCluster, add: addCluster, update: updateCluster, remove: removeCluster, inspect: inspectCluster, window: getWindow }),
-  restorePoints: router({ list: listRestorePoints, create: createRestorePoint }),
+  restorePoints: router({ list: listRestorePoints, names: listRestorePointNames, create: createRestorePoint }),
   retention: router({ preview: previewRetention, run: applyRetention }),
   storage: router({ list: listStorage, configure: configureStorage }),
   restore: router({ plan: planRestore, create: createRestore, disasterRecovery: createDrRestore }),

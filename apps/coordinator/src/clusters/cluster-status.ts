@@ -63,6 +63,9 @@ export async function ingestClusterStatus(c: Coordinator, agentId: string, s: St
       statusAt: new Date(s.at),
     },
   });
+  for (const sz of s.snapshotSizes ?? []) {
+    await c.pool.query("UPDATE restore_points SET size_bytes = $4 WHERE cluster_id = $1 AND dataset = $2 AND snapshot = $3 AND size_bytes <> $4", [cl.id, sz.dataset, sz.snapshot, Math.round(sz.usedBytes)]);
+  }
   if (prev.status !== health.status || (prev.problems?.length ?? 0) !== problems.length) {
     c.log.info("cluster health changed", { cluster: cl.name, status: health.status, problems: problems.map((p) => p.code) });
     if (prev.status && prev.status !== health.status) notify(c, "cluster.health", { cluster: cl.name, status: health.status, previous: prev.status, problems });
