@@ -5,6 +5,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export CHROMIUM_PATH="${CHROMIUM_PATH:-$(command -v chromium || true)}"
+export NEXT_TELEMETRY_DISABLED=1
 mkdir -p .tmp
 failed=0
 passed=0
