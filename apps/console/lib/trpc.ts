@@ -26,3 +26,7 @@ export type TClone = RouterOutputs["clones"]["list"][number];
 export type TUser = RouterOutputs["users"]["list"][number];
 export type TApiToken = RouterOutputs["tokens"]["list"][number];
 export type TAuditEntry = RouterOutputs["audit"]["list"][number];
+export type TRestorePointName = RouterOutputs["restorePoints"]["names"][number];
+export type TWebhook = RouterOutputs["webhooks"]["list"][number];
+export type TWebhookDelivery = RouterOutputs["webhooks"]["deliveries"][number];
+export type TWebhookEvent = NonNullable<RouterInputs["webhooks"]["create"]["events"]>[number];

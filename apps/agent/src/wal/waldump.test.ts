@@ -13,8 +13,8 @@ describe("parseWaldump", () => {
     const s = parseWaldump(OUT, "pg_waldump: error: error in WAL record at 0/1527BE0: invalid record length at 0/1527C08: wanted 24, got 0\n");
     expect(s.firstCommitTime).toBe("2026-11-22T00:33:24.055522Z");
     expect(s.lastCommitTime).toBe("2026-11-22T00:33:24.119217Z");
-    expect(s.lastCommitLsn).toBe("0/01527BE0");
-    expect(s.restorePoints).toEqual([{ name: "before-x", lsn: "0/01527B38", time: "2026-11-22T00:33:24.075800Z" }]);
+    expect(s.lastCommitLsn).toBe("0/1527BE0");
+    expect(s.restorePoints).toEqual([{ name: "before-x", lsn: "0/1527B38", time: "2026-11-22T00:33:24.075800Z" }]);
     expect(s.endLsn).toBe("0/1527C08");
   });
   it("handles a segment without commits", () => {

@@ -4,7 +4,7 @@
 import { mkdtemp, rm, symlink } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { normalizeTimestamp } from "@tideline/core";
+import { normalizeLsn, normalizeTimestamp } from "@tideline/core";
 import { findBinDir, run } from "@tideline/postgres";
 
 export interface SegmentScan {
@@ -31,7 +31,8 @@ export function parseWaldump(stdout: string, stderr: string): SegmentScan {
   for (const line of stdout.split("\n")) {
     const m = RECORD.exec(line);
     if (!m) continue;
-    const [, lsn, kind, desc] = m;
+    const [, raw, kind, desc] = m;
+    const lsn = normalizeLsn(raw!); // pg_waldump pads ("0/01527938"); PostgreSQL's own form is 0/1527938
     lastLsn = lsn!;
     if (kind === "COMMIT") {
       const t = COMMIT_TIME.exec(desc ?? "");
@@ -46,7 +47,7 @@ export function parseWaldump(stdout: string, stderr: string): SegmentScan {
   }
   // "error in WAL record at A: invalid record length at B": B is where valid WAL ends
   const ends = [...stderr.matchAll(/at ([0-9A-F]+\/[0-9A-F]+)/g)];
-  scan.endLsn = ends.length ? ends[ends.length - 1]![1]! : lastLsn;
+  scan.endLsn = ends.length ? normalizeLsn(ends[ends.length - 1]![1]!) : lastLsn;
   return scan;
 }
 

@@ -12,6 +12,7 @@ import { Dialog } from "@/components/ui/dialog";
 import { ErrorText } from "@/components/ui/error-text";
 import { selectClass } from "@/components/ui/form";
 import { DEFAULT_TTL, TTL_OPTIONS } from "@/lib/clones";
+import { nameChoices } from "@/lib/restore-point-names";
 import { formatInZone, timeMs, type Zone } from "@/lib/time-input";
 import { type TWindow, useTRPC } from "@/lib/trpc";
 import { isSettled, useDebounced } from "@/lib/use-debounced";
@@ -103,6 +104,12 @@ function RestoreForm({
   );
   const current = !!input && isSettled(input, settled) && !plan.isPlaceholderData && !plan.isFetching;
 
+  // names from pg_create_restore_point() in the WAL, offered for the "name" target (a failure
+  // to list them leaves the free-text input, and the planner still checks what is typed)
+  const names = useQuery(
+    trpc.restorePoints.names.queryOptions(target.kind === "name" ? { cluster } : skipToken, { retry: false }),
+  );
+
   const create = useMutation(trpc.restore.create.mutationOptions());
   if (create.data) {
     return <RestoreProgress cloneId={create.data.cloneId} jobId={create.data.jobId} zone={zone} />;
@@ -124,6 +131,7 @@ function RestoreForm({
         onChange={setTarget}
         zone={zone}
         onZoneChange={onZoneChange}
+        names={names.data ? nameChoices(names.data) : null}
         error={built.ok ? null : built.error}
       />
       <div className="flex flex-wrap gap-4">

@@ -1,9 +1,11 @@
 "use client";
 // The restore target as the DBA gives it: a time (typed in an explicit zone, UTC or the
 // browser's, to the second), an LSN, the name of a restore point made with
-// pg_create_restore_point(), or the latest WAL. Turns it into the API's target, or a reason why not.
+// pg_create_restore_point() (picked from those found in the WAL, or typed), or the latest WAL.
+// Turns it into the API's target, or a reason why not.
 import { inputClass, selectClass } from "@/components/ui/form";
-import { formatInZone, localIsUtc, parseInZone, type Zone, zoneLabel } from "@/lib/time-input";
+import { formatLsn, type NameChoice } from "@/lib/restore-point-names";
+import { formatInZone, localIsUtc, parseInZone, timeMs, type Zone, zoneLabel } from "@/lib/time-input";
 import type { TRestoreTarget } from "@/lib/trpc";
 
 export type TargetKind = TRestoreTarget["kind"];
@@ -55,12 +57,15 @@ export function TargetInput({
   onChange,
   zone,
   onZoneChange,
+  names,
   error,
 }: {
   value: TargetState;
   onChange: (v: TargetState) => void;
   zone: Zone;
   onZoneChange: (z: Zone) => void;
+  /** Names found in the WAL, newest first; null while unknown (loading, or not available). */
+  names: NameChoice[] | null;
   error: string | null;
 }) {
   const parsed = value.kind === "time" ? parseInZone(value.time, zone) : null;
@@ -167,25 +172,7 @@ export function TargetInput({
         </div>
       )}
       {value.kind === "name" && (
-        <div>
-          <label htmlFor="restore-name" className="mb-1 block font-medium">
-            Restore point name
-          </label>
-          <input
-            id="restore-name"
-            className={`${inputClass} max-w-[20rem] font-mono`}
-            value={value.name}
-            onChange={(e) => onChange({ ...value, name: e.target.value })}
-            placeholder="before-migration-42"
-            spellCheck={false}
-            autoComplete="off"
-            aria-invalid={!!error}
-            data-testid="restore-name"
-          />
-          <p className="mt-1 text-[12px] text-zinc-500">
-            as given to pg_create_restore_point() on the primary
-          </p>
-        </div>
+        <NameInput value={value} onChange={onChange} zone={zone} names={names} error={error} />
       )}
       {value.kind === "latest" && (
         <p className="text-zinc-600 dark:text-zinc-400">
@@ -201,6 +188,93 @@ export function TargetInput({
           {error}
         </p>
       )}
+    </div>
+  );
+}
+
+function describeChoice(c: NameChoice, zone: Zone): string {
+  const ms = timeMs(c.newest.time);
+  const when = ms === null ? "time unknown" : `${formatInZone(ms, zone)}${zone === "utc" ? " UTC" : ""}`;
+  const tls =
+    c.timelines.length > 1 ? `timelines ${c.timelines.join(", ")}` : `timeline ${c.newest.timeline}`;
+  return `${when} · LSN ${formatLsn(c.newest.lsn)} · ${tls}${c.count > 1 ? ` · created ${c.count}×` : ""}`;
+}
+
+/**
+ * A restore point name: typed freely (the planner has the last word), or picked from the names
+ * the storage host found in the archived WAL.
+ */
+function NameInput({
+  value,
+  onChange,
+  zone,
+  names,
+  error,
+}: {
+  value: TargetState;
+  onChange: (v: TargetState) => void;
+  zone: Zone;
+  names: NameChoice[] | null;
+  error: string | null;
+}) {
+  const typed = value.name.trim();
+  const known = names?.find((c) => c.name === typed) ?? null;
+  return (
+    <div>
+      <label htmlFor="restore-name" className="mb-1 block font-medium">
+        Restore point name
+      </label>
+      <div className="flex flex-wrap gap-2">
+        <input
+          id="restore-name"
+          className={`${inputClass} max-w-[20rem] font-mono`}
+          value={value.name}
+          onChange={(e) => onChange({ ...value, name: e.target.value })}
+          placeholder="before-migration-42"
+          spellCheck={false}
+          autoComplete="off"
+          list={names?.length ? "restore-point-names" : undefined}
+          aria-invalid={!!error}
+          aria-describedby="restore-name-help"
+          data-testid="restore-name"
+        />
+        {!!names?.length && (
+          <select
+            aria-label="Restore point names found in the WAL"
+            className={`${selectClass} max-w-[24rem]`}
+            value={known ? known.name : ""}
+            onChange={(e) => e.target.value && onChange({ ...value, name: e.target.value })}
+            data-testid="restore-name-pick"
+          >
+            <option value="">{names.length} found in the WAL…</option>
+            {names.map((c) => (
+              <option key={c.name} value={c.name}>
+                {c.name} — {describeChoice(c, zone)}
+              </option>
+            ))}
+          </select>
+        )}
+      </div>
+      {!!names?.length && (
+        <datalist id="restore-point-names">
+          {names.map((c) => (
+            <option key={c.name} value={c.name}>
+              {describeChoice(c, zone)}
+            </option>
+          ))}
+        </datalist>
+      )}
+      <p id="restore-name-help" className="mt-1 text-[12px] text-zinc-500" data-testid="restore-name-help">
+        {known ? (
+          <>
+            found in the WAL: <span className="font-mono">{known.name}</span>, {describeChoice(known, zone)}
+          </>
+        ) : names && names.length === 0 ? (
+          "as given to pg_create_restore_point() on the primary; none found in the archived WAL yet"
+        ) : (
+          "as given to pg_create_restore_point() on the primary"
+        )}
+      </p>
     </div>
   );
 }

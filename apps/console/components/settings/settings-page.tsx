@@ -1,6 +1,7 @@
 "use client";
-// Settings: users and roles and the audit log (admins), API tokens (everyone, their own), and
-// each cluster's schedule and retention policy at a glance, edited on the cluster's page.
+// Settings: users and roles, notification webhooks and the audit log (admins), API tokens
+// (everyone, their own), and each cluster's schedule and retention policy at a glance, edited on
+// the cluster's page.
 import { useQueries, useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { AuditLog } from "@/components/audit/audit-log";
@@ -11,12 +12,14 @@ import { EmptyState, Loading, PageHeader, Panel } from "@/components/ui/page";
 import { Table, Td, Th, Tr } from "@/components/ui/table";
 import { RelativeTime } from "@/components/ui/time";
 import { UsersPanel } from "@/components/users/users-panel";
+import { WebhooksPanel } from "@/components/webhooks/webhooks-panel";
 import { useTRPC } from "@/lib/trpc";
 
 const SECTIONS = [
   { id: "users", label: "Users and roles", admin: true },
   { id: "tokens", label: "API tokens", admin: false },
   { id: "policies", label: "Schedules and retention", admin: false },
+  { id: "webhooks", label: "Notification webhooks", admin: true },
   { id: "audit", label: "Audit log", admin: true },
 ] as const;
 
@@ -30,8 +33,8 @@ export function SettingsPage() {
         title="Settings"
         description={
           admin
-            ? "Users, tokens, policies and the audit log"
-            : `Signed in as ${me?.role ?? "…"}: users and the audit log are for admins`
+            ? "Users, tokens, policies, notification webhooks and the audit log"
+            : `Signed in as ${me?.role ?? "…"}: users, webhooks and the audit log are for admins`
         }
       />
       <nav aria-label="Settings sections" className="mb-4 flex gap-3 text-[12px]">
@@ -53,6 +56,11 @@ export function SettingsPage() {
         <Section id="policies" title="Schedules and retention">
           <PoliciesSummary />
         </Section>
+        {admin && (
+          <Section id="webhooks" title="Notification webhooks">
+            <WebhooksPanel />
+          </Section>
+        )}
         {admin && (
           <Section id="audit" title="Audit log">
             <AuditLog />

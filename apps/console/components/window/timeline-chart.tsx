@@ -53,7 +53,11 @@ export function TimelineChart({ window: w, restorePoints, zone, now, onPick, tar
 
   // a preset follows "now"; once the DBA zooms or pans, the view stays where they put it
   const [mode, setMode] = useState<{ preset: PresetId } | { view: View }>({ preset: "all" });
-  const view = "view" in mode ? mode.view : presetView(mode.preset, now, extent);
+  const live = "view" in mode ? mode.view : presetView(mode.preset, now, extent);
+  // while the pointer is over the chart a following view holds still: nothing moves under the
+  // DBA's cursor (a restore point being read, a second about to be clicked)
+  const [frozen, setFrozen] = useState<View | null>(null);
+  const view = frozen && !("view" in mode) ? frozen : live;
   const span = view.to - view.from;
 
   const box = useRef<HTMLElement>(null);
@@ -213,6 +217,8 @@ export function TimelineChart({ window: w, restorePoints, zone, now, onPick, tar
         {width > 0 && (
           <svg
             ref={svg}
+            onPointerEnter={() => setFrozen(live)}
+            onPointerLeave={() => setFrozen(null)}
             width={width}
             height={height}
             className="block touch-none"
