@@ -30,7 +30,15 @@ export async function saveClone(dataDir: string, c: CloneRecord): Promise<void> 
 export async function loadClones(dataDir: string): Promise<CloneRecord[]> {
   if (!existsSync(dir(dataDir))) return [];
   const out: CloneRecord[] = [];
-  for (const f of await readdir(dir(dataDir))) if (f.endsWith(".json")) out.push(JSON.parse(await readFile(path.join(dir(dataDir), f), "utf8")) as CloneRecord);
+  for (const f of await readdir(dir(dataDir))) {
+    if (!f.endsWith(".json")) continue;
+    // a clone.destroy job running alongside may remove a record between readdir and readFile
+    const text = await readFile(path.join(dir(dataDir), f), "utf8").catch((err: NodeJS.ErrnoException) => {
+      if (err.code === "ENOENT") return null;
+      throw err;
+    });
+    if (text !== null) out.push(JSON.parse(text) as CloneRecord);
+  }
   return out;
 }
 

@@ -60,7 +60,10 @@ export async function prepareRecovery(o: RecoveryOptions): Promise<void> {
     password_encryption: "scram-sha-256",
     restore_command: restoreCommand(o.helper, o.walDir),
     recovery_target_timeline: String(o.spec.timeline),
-    recovery_target_action: o.action,
+    // a target reached with action "promote" ends recovery with a synchronous end-of-recovery
+    // checkpoint (seconds on a big clone); pausing there and calling pg_promote() takes
+    // PostgreSQL's fast-promotion path instead, which checkpoints in the background
+    recovery_target_action: o.action === "promote" && hasTarget(o.spec) ? "pause" : o.action,
   };
   if (t.time) settings.recovery_target_time = pgTimestamp(t.time);
   else if (t.lsn) settings.recovery_target_lsn = t.lsn;
@@ -84,6 +87,7 @@ export async function runRecovery(o: RecoveryOptions): Promise<{ reachedLsn: str
   await run(path.join(o.binDir, "pg_ctl"), ["-D", o.dataDir, "-l", o.logFile, "-W", "start"], svc);
   const target = { port: o.port, host: o.socketDir, binDir: o.binDir };
   let startLsn: string | null = null;
+  let promoted = false;
   const expected = o.spec.expectedLsn ?? null;
   for (let i = 0; ; i++) {
     if (o.signal.aborted) throw new JobError("CANCELLED", "cancelled during recovery");
@@ -99,6 +103,11 @@ export async function runRecovery(o: RecoveryOptions): Promise<{ reachedLsn: str
         startLsn ??= r.lsn;
         if (!r.recovery || (o.action === "pause" && r.paused === "paused")) {
           return { reachedLsn: r.lsn, reachedTime: r.t ? new Date(r.t).toISOString() : null };
+        }
+        if (o.action === "promote" && r.paused === "paused" && !promoted) {
+          promoted = true;
+          o.onProgress(0.99, `target reached at ${r.lsn}; promoting`);
+          await psqlExec(target, "SELECT pg_promote(false)");
         }
         if (r.lsn && startLsn && expected && compareLsn(expected, startLsn) > 0) {
           const f = Number(lsnDiffBytes(r.lsn, startLsn)) / Number(lsnDiffBytes(expected, startLsn));
@@ -121,6 +130,11 @@ export function pgTimestamp(iso: string): string {
   if (!m) throw new JobError("INVALID_TARGET", `cannot write ${iso} as a recovery target time`);
   const zone = m[3] === "Z" ? "+00" : m[3]!;
   return `${m[1]} ${m[2]}${zone}`;
+}
+
+function hasTarget(spec: TCloneSpec): boolean {
+  const t = spec.recoveryTarget;
+  return Boolean(t.time || t.lsn || t.name);
 }
 
 async function recoveryFailure(o: RecoveryOptions): Promise<JobError> {

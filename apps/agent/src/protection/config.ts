@@ -51,7 +51,12 @@ export async function loadProtected(dataDir: string): Promise<ProtectedCluster[]
   if (!existsSync(dir(dataDir))) return [];
   const out: ProtectedCluster[] = [];
   for (const f of await readdir(dir(dataDir))) {
-    if (f.endsWith(".json")) out.push(JSON.parse(await readFile(path.join(dir(dataDir), f), "utf8")) as ProtectedCluster);
+    if (!f.endsWith(".json")) continue;
+    const text = await readFile(path.join(dir(dataDir), f), "utf8").catch((err: NodeJS.ErrnoException) => {
+      if (err.code === "ENOENT") return null; // removed by an unprotect running alongside
+      throw err;
+    });
+    if (text !== null) out.push(JSON.parse(text) as ProtectedCluster);
   }
   return out;
 }
