@@ -1,0 +1,65 @@
+// Small statistics for benchmark samples: median and percentiles (linear interpolation between
+// closest ranks, as numpy does), and the summary every benchmark reports.
+export function percentile(samples: number[], p: number): number {
+  if (samples.length === 0) return Number.NaN;
+  const s = [...samples].sort((a, b) => a - b);
+  const rank = (p / 100) * (s.length - 1);
+  const lo = Math.floor(rank);
+  const hi = Math.ceil(rank);
+  return s[lo]! + (s[hi]! - s[lo]!) * (rank - lo);
+}
+
+export const median = (samples: number[]) => percentile(samples, 50);
+
+export interface Summary {
+  n: number;
+  min: number;
+  median: number;
+  p95: number;
+  p99: number;
+  max: number;
+  mean: number;
+}
+
+export function summarize(samples: number[]): Summary {
+  return {
+    n: samples.length,
+    min: Math.min(...samples),
+    median: median(samples),
+    p95: percentile(samples, 95),
+    p99: percentile(samples, 99),
+    max: Math.max(...samples),
+    mean: samples.reduce((a, b) => a + b, 0) / samples.length,
+  };
+}
+
+export function round(n: number, digits = 3): number {
+  if (!Number.isFinite(n)) return n;
+  const f = 10 ** digits;
+  return Math.round(n * f) / f;
+}
+
+export function fmtBytes(n: number): string {
+  if (!Number.isFinite(n)) return "-";
+  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
+  let i = 0;
+  let v = n;
+  while (Math.abs(v) >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${v.toFixed(i === 0 ? 0 : v < 10 ? 2 : 1)} ${units[i]}`;
+}
+
+export function fmtSeconds(s: number): string {
+  if (!Number.isFinite(s)) return "-";
+  if (s < 1) return `${(s * 1000).toFixed(0)} ms`;
+  if (s < 100) return `${s.toFixed(2)} s`;
+  return `${s.toFixed(0)} s`;
+}
+
+/** "3.2× faster" / "1.5× slower": how the peer's time compares with ours. */
+export function speedup(peer: number, ours: number): string {
+  if (!Number.isFinite(peer) || !Number.isFinite(ours) || ours <= 0 || peer <= 0) return "-";
+  return peer >= ours ? `${(peer / ours).toFixed(1)}× faster` : `${(ours / peer).toFixed(1)}× slower`;
+}
