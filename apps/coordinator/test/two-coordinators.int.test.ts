@@ -1,6 +1,5 @@
 // Two coordinators sharing one inventory, agents split between them: a job created through
 // either reaches its agent exactly once.
-import { mkdtemp } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { type CoordinatorProc, type Proc, spawnAgent, spawnCoordinator, startInventory, type TestInventory, waitFor, waitForJob } from "@tideline/testkit";

@@ -2,7 +2,7 @@
 // would stop WAL streaming or the shadow replica, each with the exact change to make (barman check).
 import { JobKinds, type TProblem } from "@tideline/protocol";
 import { findBinDirs } from "@tideline/postgres";
-import { psqlRows, QueryError } from "../pg/psql";
+import { psqlRows, type QueryError } from "../pg/psql";
 import { withParam } from "../protection/config";
 import type { JobContext } from "./job-context";
 

@@ -17,7 +17,7 @@ export function snapshotNameFor(idempotencyKey: string, prefix = "rp"): string {
   return `${prefix}-${createHash("sha256").update(idempotencyKey).digest("hex").slice(0, 16)}`;
 }
 
-function fromProps(c: ProtectedCluster, dataset: string, snapshot: string, props: Record<string, string>, usedBytes: number, createdAt: Date, kind: TRestorePointRecord["kind"]): TRestorePointRecord {
+function fromProps(dataset: string, snapshot: string, props: Record<string, string>, usedBytes: number, createdAt: Date, kind: TRestorePointRecord["kind"]): TRestorePointRecord {
   return {
     kind,
     lsn: props["tideline:lsn"] ?? "0/0",
@@ -32,14 +32,14 @@ function fromProps(c: ProtectedCluster, dataset: string, snapshot: string, props
   };
 }
 
-async function existing(driver: StorageDriver, c: ProtectedCluster, dataset: string, snapshot: string, kind: TRestorePointRecord["kind"]) {
+async function existing(driver: StorageDriver, dataset: string, snapshot: string, kind: TRestorePointRecord["kind"]) {
   const found = (await driver.listSnapshots(dataset)).find((s) => s.name === snapshot);
-  return found ? fromProps(c, dataset, snapshot, found.userProps, found.usedBytes, found.createdAt, kind) : null;
+  return found ? fromProps(dataset, snapshot, found.userProps, found.usedBytes, found.createdAt, kind) : null;
 }
 
 export async function takeReplicaRestorePoint(c: ProtectedCluster, driver: StorageDriver, idempotencyKey: string, log: (m: string) => void): Promise<TRestorePointRecord> {
   const snapshot = snapshotNameFor(idempotencyKey);
-  const again = await existing(driver, c, c.datasets.replica, snapshot, "snapshot");
+  const again = await existing(driver, c.datasets.replica, snapshot, "snapshot");
   if (again) return again;
   const t = replicaTarget(c);
   await psqlExec(t, "SELECT pg_wal_replay_pause()");
@@ -68,13 +68,13 @@ export async function takeReplicaRestorePoint(c: ProtectedCluster, driver: Stora
   } finally {
     await psqlExec(t, "SELECT pg_wal_replay_resume()").catch((err: Error) => log(`could not resume replay: ${err.message}`));
   }
-  return (await existing(driver, c, c.datasets.replica, snapshot, "snapshot"))!;
+  return (await existing(driver, c.datasets.replica, snapshot, "snapshot"))!;
 }
 
 export async function takeSharedRestorePoint(c: ProtectedCluster, driver: StorageDriver, idempotencyKey: string, log: (m: string) => void): Promise<TRestorePointRecord> {
   const dataset = c.sharedDataset!;
   const snapshot = snapshotNameFor(idempotencyKey);
-  const again = await existing(driver, c, dataset, snapshot, "shared");
+  const again = await existing(driver, dataset, snapshot, "shared");
   if (again) return again;
   const session = new PsqlSession({ conninfo: c.primary.conninfo, binDir: findBinDir(c.primary.version ?? undefined) });
   try {
@@ -93,7 +93,7 @@ export async function takeSharedRestorePoint(c: ProtectedCluster, driver: Storag
       "tideline:data-time": dataTime,
       "tideline:backup-label": Buffer.from(stop.labelfile).toString("base64"),
     }).catch(() => {});
-    const rec = (await existing(driver, c, dataset, snapshot, "shared"))!;
+    const rec = (await existing(driver, dataset, snapshot, "shared"))!;
     return { ...rec, lsn: stop.lsn, timeline: stop.tli, dataTime, backupLabel: stop.labelfile, tablespaceMap: stop.spcmapfile || null };
   } finally {
     await session.close();

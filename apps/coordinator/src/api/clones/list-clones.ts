@@ -1,11 +1,13 @@
 import { z } from "zod";
+import type { Coordinator } from "../../context";
 import { toCloneOutput, ZCloneOutput } from "../../clones/clone-output";
 import { findCluster } from "../../clusters/cluster-inputs";
 import { AppError } from "../../errors";
 import { viewerProcedure } from "../trpc";
 
-async function owners(ctx: { c: { db: { user: { findMany: (a: object) => Promise<Array<{ id: string; email: string }>> } } } }) {
-  return new Map((await ctx.c.db.user.findMany({ select: { id: true, email: true } })).map((u) => [u.id, u.email]));
+/** Owner ids → emails, for the clones' "owner" column. */
+async function owners(c: Coordinator) {
+  return new Map((await c.db.user.findMany({ select: { id: true, email: true } })).map((u) => [u.id, u.email]));
 }
 
 export const listClones = viewerProcedure
@@ -19,7 +21,7 @@ export const listClones = viewerProcedure
       orderBy: { createdAt: "desc" },
       take: 1000,
     });
-    const o = await owners(ctx);
+    const o = await owners(ctx.c);
     return rows.map((r) => toCloneOutput(r, ctx.caller, o));
   });
 
@@ -29,5 +31,5 @@ export const getClone = viewerProcedure
   .query(async ({ ctx, input }) => {
     const r = await ctx.c.db.clone.findUnique({ where: { id: input.id }, include: { cluster: { select: { name: true } } } });
     if (!r) throw new AppError("CLONE_NOT_FOUND", `no clone ${input.id}`);
-    return toCloneOutput(r, ctx.caller, await owners(ctx));
+    return toCloneOutput(r, ctx.caller, await owners(ctx.c));
   });
