@@ -16,6 +16,8 @@ export {
   toLsnValue,
 } from "./lsn/lsn";
 export {
+  DEFAULT_CLONE_START_SECONDS,
+  DEFAULT_REPLAY_BYTES_PER_SECOND,
   type NamedRestorePoint,
   PlanRefusal,
   type PlanRefusalCode,
@@ -23,6 +25,7 @@ export {
   type PlanResult,
   parseTargetTime,
   planRestore,
+  type ReplayRate,
   type RestorePlan,
   type RestoreTarget,
 } from "./restore/plan";

@@ -58,6 +58,8 @@ export type TProtection = z.infer<typeof ZProtection>;
 export const ZRestorePointRecord = z.object({
   kind: z.enum(["snapshot", "base-backup", "shared"]),
   lsn: z.string(),
+  /** Where a clone's replay starts: the redo pointer of the checkpoint it recovers from. Null for old points. */
+  redoLsn: z.string().nullable().optional(),
   timeline: z.number().int().positive(),
   dataTime: z.string().nullable(),
   sizeBytes: z.number().nonnegative(),
@@ -69,7 +71,8 @@ export const ZRestorePointRecord = z.object({
 });
 export type TRestorePointRecord = z.infer<typeof ZRestorePointRecord>;
 
-export const ZProblem = z.object({ code: z.string(), message: z.string(), fix: z.string().optional() });
+/** A problem with its fix; a `warning` does not stop protection (absent means error). */
+export const ZProblem = z.object({ code: z.string(), message: z.string(), fix: z.string().optional(), severity: z.enum(["error", "warning"]).optional() });
 export type TProblem = z.infer<typeof ZProblem>;
 
 export const ZRecoveryTarget = z.object({

@@ -8,8 +8,13 @@ import { runIndexAt, type WalStream } from "../wal/stream";
 
 export type RestorePointRef = {
   id: string;
-  /** The LSN from which archived WAL is needed: the replay LSN at the snapshot. */
+  /** The replay LSN at the snapshot: a clone is consistent once recovery has passed it. */
   lsn: string;
+  /**
+   * Where a clone's replay starts: the redo pointer of the checkpoint (restartpoint) the
+   * snapshot holds. Null or absent for points recorded before it was: then `lsn` stands in.
+   */
+  redoLsn?: string | null;
   timeline: number;
   /** Commit time of the last transaction in the restore point (pg_last_xact_replay_timestamp()). */
   dataTime: string | null;
@@ -18,6 +23,8 @@ export type RestorePointRef = {
 export type UsableRestorePoint = {
   point: RestorePointRef;
   lsn: bigint;
+  /** Where replay starts (the redo pointer, else the LSN); never after `lsn`. */
+  redoLsn: bigint;
   dataTime: Micros | null;
   /** Index into the stream's runs of the continuous WAL that starts at this point. */
   run: number;
@@ -35,7 +42,8 @@ export function usableRestorePoints(
     if (!isOnPath({ timeline: point.timeline, lsn }, stream.ancestry)) continue;
     const run = runIndexAt(stream, lsn);
     if (run < 0) continue;
-    usable.push({ point, lsn, dataTime: parseOptionalTimestamp(point.dataTime), run });
+    const redo = point.redoLsn ? parseLsn(point.redoLsn) : lsn;
+    usable.push({ point, lsn, redoLsn: redo < lsn ? redo : lsn, dataTime: parseOptionalTimestamp(point.dataTime), run });
   }
   return usable.sort((a, b) => {
     if (a.lsn !== b.lsn) return a.lsn < b.lsn ? -1 : 1;

@@ -3,6 +3,8 @@ import type { RestorePointRef } from "../restore-points/usable";
 import { parseTimelineHistory, type TimelineHistories } from "../timelines/history";
 import { buildWalCatalog, type WalSegmentInfo } from "../wal/catalog";
 import {
+  DEFAULT_CLONE_START_SECONDS,
+  DEFAULT_REPLAY_BYTES_PER_SECOND,
   type NamedRestorePoint,
   PlanRefusal,
   type PlanRestoreInput,
@@ -24,11 +26,12 @@ function seg(timeline: number, segno: number, extra: Partial<WalSegmentInfo> = {
     ...extra,
   };
 }
-const rp = (id: string, lsn: string, dataTime: string | null, timeline = 1): RestorePointRef => ({
+const rp = (id: string, lsn: string, dataTime: string | null, timeline = 1, redoLsn?: string): RestorePointRef => ({
   id,
   lsn,
   timeline,
   dataTime,
+  ...(redoLsn ? { redoLsn } : {}),
 });
 
 type Setup = {
@@ -82,6 +85,12 @@ describe("planRestore to a time", () => {
       // at most up to the next restore point, whose data time is already past the target
       walBytesToReplay: String(0x3800000 - 0x1800000),
       startLsn: "0/1800000",
+      // a point without a recorded redo pointer: replay is taken to start at its LSN
+      redoLsn: "0/1800000",
+      replayBytes: String(0x3800000 - 0x1800000),
+      replayBytesUpperBound: true,
+      estimatedSeconds: 2.6,
+      estimate: { bytesPerSecond: DEFAULT_REPLAY_BYTES_PER_SECOND, startSeconds: DEFAULT_CLONE_START_SECONDS, measured: false },
       expected: { lsn: null, time: "2026-11-21T10:20:00Z" },
       endOfWal: false,
       notes: [],
@@ -171,6 +180,11 @@ describe("planRestore to an LSN", () => {
       recoveryTarget: { lsn: "0/2000000" },
       walBytesToReplay: String(0x800000),
       startLsn: "0/1800000",
+      redoLsn: "0/1800000",
+      replayBytes: String(0x800000),
+      replayBytesUpperBound: false,
+      estimatedSeconds: 2.2,
+      estimate: { bytesPerSecond: DEFAULT_REPLAY_BYTES_PER_SECOND, startSeconds: DEFAULT_CLONE_START_SECONDS, measured: false },
       expected: { lsn: "0/2000000", time: null },
       endOfWal: false,
       notes: [],
@@ -287,6 +301,11 @@ describe("planRestore to the latest WAL", () => {
       recoveryTarget: { latest: true },
       walBytesToReplay: String(0x5000a00 - 0x3800000),
       startLsn: "0/3800000",
+      redoLsn: "0/3800000",
+      replayBytes: String(0x5000a00 - 0x3800000),
+      replayBytesUpperBound: false,
+      estimatedSeconds: 2.5,
+      estimate: { bytesPerSecond: DEFAULT_REPLAY_BYTES_PER_SECOND, startSeconds: DEFAULT_CLONE_START_SECONDS, measured: false },
       expected: { lsn: "0/5000A00", time: at("10:59") },
       endOfWal: true,
       notes: [],
@@ -348,6 +367,65 @@ describe("planRestore across timelines", () => {
       code: "UNKNOWN_TIMELINE",
       message: "UNKNOWN_TIMELINE: timeline 3 is not known; this cluster has timelines 1, 2",
     });
+  });
+});
+
+describe("planRestore: what the clone replays, and how long it takes", () => {
+  // rp1 was taken after an immediate checkpoint on the primary (redo 176 bytes before it); rp2
+  // without one: its restartpoint's redo lies at the primary's last timed checkpoint, 0/1900000.
+  const redo = planner({
+    segments: [seg(1, 1), seg(1, 2), seg(1, 3), seg(1, 4), seg(1, 5, { partial: true, endLsn: "0/5000A00" })],
+    restorePoints: [rp("rp1", "0/2800000", at("10:25"), 1, "0/27FFF50"), rp("rp2", "0/3800000", at("10:35"), 1, "0/1900000")],
+  });
+
+  it("counts replay from the restore point's redo pointer, not its LSN", () => {
+    const plan = ok(redo({ kind: "lsn", lsn: "0/3000000" }));
+    expect(plan).toMatchObject({ restorePointId: "rp1", startLsn: "0/2800000", redoLsn: "0/27FFF50" });
+    expect(plan.walBytesToReplay).toBe(String(0x3000000 - 0x2800000));
+    expect(plan.replayBytes).toBe(String(0x3000000 - 0x27fff50));
+    expect(plan.replayBytesUpperBound).toBe(false);
+  });
+
+  it("chooses the restore point with the least replay when the newest one's redo lies further back", () => {
+    // both qualify for 0/4000000; rp2 is newer, but a clone of it replays 0/1900000 → 0/4000000
+    const plan = ok(redo({ kind: "lsn", lsn: "0/4000000" }));
+    expect(plan.restorePointId).toBe("rp1");
+    expect(plan.replayBytes).toBe(String(0x4000000 - 0x27fff50));
+    expect(ok(redo({ kind: "latest" })).restorePointId).toBe("rp1");
+    expect(ok(redo({ kind: "time", time: at("10:40") })).restorePointId).toBe("rp1");
+  });
+
+  it("still takes the newest point when redo pointers tie or follow the LSNs", () => {
+    const aligned = planner({
+      segments: [seg(1, 1), seg(1, 2), seg(1, 3), seg(1, 4), seg(1, 5, { partial: true, endLsn: "0/5000A00" })],
+      restorePoints: [rp("rp1", "0/2800000", at("10:25"), 1, "0/2700000"), rp("rp2", "0/3800000", at("10:35"), 1, "0/3700000")],
+    });
+    expect(ok(aligned({ kind: "lsn", lsn: "0/4000000" })).restorePointId).toBe("rp2");
+    expect(ok(aligned({ kind: "time", time: at("10:40") })).restorePointId).toBe("rp2");
+  });
+
+  it("bounds replay for a time target by the next restore point's LSN, and says it is a bound", () => {
+    const plan = ok(continuous({ kind: "time", time: at("10:20") }));
+    expect(plan.replayBytes).toBe(String(0x3800000 - 0x1800000));
+    expect(plan.replayBytesUpperBound).toBe(true);
+    expect(ok(continuous({ kind: "time", time: at("11:30") })).replayBytesUpperBound).toBe(false);
+  });
+
+  it("estimates start-up plus replay at the measured rate, or at the documented default", () => {
+    const measured = ok(redo({ kind: "lsn", lsn: "0/3000000" }, { replayRate: { bytesPerSecond: 4 * 1024 * 1024, startSeconds: 1, measured: true } }));
+    // 8 MiB + 176 bytes at 4 MiB/s after a 1 s start
+    expect(measured.estimatedSeconds).toBe(3);
+    expect(measured.estimate).toEqual({ bytesPerSecond: 4 * 1024 * 1024, startSeconds: 1, measured: true });
+    const assumed = ok(redo({ kind: "lsn", lsn: "0/3000000" }));
+    expect(assumed.estimate).toEqual({ bytesPerSecond: 50 * 1024 * 1024, startSeconds: 2, measured: false });
+    expect(assumed.estimatedSeconds).toBe(2.2);
+    // a rate that is not measured is not trusted
+    expect(ok(redo({ kind: "lsn", lsn: "0/3000000" }, { replayRate: { bytesPerSecond: 1, measured: false } })).estimate.measured).toBe(false);
+  });
+
+  it("never starts replay after the restore point's LSN, whatever was recorded", () => {
+    const odd = planner({ segments: [seg(1, 1), seg(1, 2)], restorePoints: [rp("rp1", "0/1800000", at("10:15"), 1, "0/1900000")] });
+    expect(ok(odd({ kind: "lsn", lsn: "0/2000000" })).redoLsn).toBe("0/1800000");
   });
 });
 

@@ -47,6 +47,17 @@ export type PlanRefusalCode = (typeof PlanRefusal)[keyof typeof PlanRefusal];
 /** A restore point created with pg_create_restore_point(), as found in the WAL. */
 export type NamedRestorePoint = { name: string; lsn: string; timeline: number; time: string | null };
 
+/**
+ * How fast clones replay WAL, and what a clone costs before replay (clone, start-up, promotion).
+ * `measured`: learnt from earlier clones on the same storage; otherwise the defaults below.
+ */
+export type ReplayRate = { bytesPerSecond: number; startSeconds?: number; measured: boolean };
+
+/** Assumed until clones on a pool have been measured: a modest disk replays WAL at this rate. */
+export const DEFAULT_REPLAY_BYTES_PER_SECOND = 50 * 1024 * 1024;
+/** Clone, start-up and promotion before and after replay, assumed until measured. */
+export const DEFAULT_CLONE_START_SECONDS = 2;
+
 export type PlanRestoreInput = {
   target: RestoreTarget;
   restorePoints: RestorePointRef[];
@@ -54,6 +65,8 @@ export type PlanRestoreInput = {
   catalog: WalCatalog;
   histories: TimelineHistories;
   now: string | Date;
+  /** For the time estimate; the defaults (not measured) when absent. */
+  replayRate?: ReplayRate;
 };
 
 export type RestorePlan = {
@@ -69,6 +82,18 @@ export type RestorePlan = {
    */
   walBytesToReplay: string;
   startLsn: string;
+  /**
+   * Where the clone's replay starts: the redo pointer of the restore point's checkpoint. Recovery
+   * replays from there, so WAL before the restore point's LSN is replayed too.
+   */
+  redoLsn: string;
+  /** Bytes of WAL the clone replays, from `redoLsn` to where recovery stops (decimal string). */
+  replayBytes: string;
+  /** `replayBytes` is an upper bound (a time target: recovery stops at the first commit after it). */
+  replayBytesUpperBound: boolean;
+  /** Clone start-up plus `replayBytes` at the replay rate, in seconds. */
+  estimatedSeconds: number;
+  estimate: { bytesPerSecond: number; startSeconds: number; measured: boolean };
   /** Where the clone should end up; check it against what the clone reports after promotion. */
   expected: { lsn: string | null; time: string | null };
   /** Recovery replays all archived WAL (reachable from the restore point) instead of stopping at a target. */
@@ -93,7 +118,7 @@ function refuse(code: PlanRefusalCode, sentence: string): never {
 
 export function planRestore(input: PlanRestoreInput): PlanResult {
   try {
-    return { ok: true, plan: plan(input) };
+    return { ok: true, plan: withEstimate(plan(input), input.replayRate) };
   } catch (error) {
     if (error instanceof Refusal)
       return { ok: false, code: error.code, message: `${error.code}: ${error.sentence}` };
@@ -141,6 +166,19 @@ const msg = (t: Micros, sameDayAs?: Micros) => formatTimestampForMessage(t, same
 
 function describePoint(u: UsableRestorePoint, sameDayAs?: Micros): string {
   return u.dataTime === null ? formatLsn(u.lsn) : `${msg(u.dataTime, sameDayAs)} (${formatLsn(u.lsn)})`;
+}
+
+/** What the clone replays, from the redo pointer on, and how long that takes at the given rate. */
+function withEstimate(plan: RestorePlan, rate?: ReplayRate): RestorePlan {
+  const replay = BigInt(plan.walBytesToReplay) + (parseLsn(plan.startLsn) - parseLsn(plan.redoLsn));
+  const measured = rate !== undefined && rate.measured && rate.bytesPerSecond > 0;
+  const bytesPerSecond = measured ? rate.bytesPerSecond : DEFAULT_REPLAY_BYTES_PER_SECOND;
+  const startSeconds = measured && rate.startSeconds !== undefined ? rate.startSeconds : DEFAULT_CLONE_START_SECONDS;
+  plan.replayBytes = replay.toString();
+  plan.replayBytesUpperBound = plan.targetKind === "time" && !plan.endOfWal;
+  plan.estimatedSeconds = Math.round((startSeconds + Number(replay) / bytesPerSecond) * 10) / 10;
+  plan.estimate = { bytesPerSecond, startSeconds, measured };
+  return plan;
 }
 
 function plan(input: PlanRestoreInput): RestorePlan {
@@ -255,6 +293,11 @@ function basePlan(
     recoveryTarget: {},
     walBytesToReplay: "0",
     startLsn: formatLsn(start.lsn),
+    redoLsn: formatLsn(start.redoLsn),
+    replayBytes: "0",
+    replayBytesUpperBound: false,
+    estimatedSeconds: 0,
+    estimate: { bytesPerSecond: DEFAULT_REPLAY_BYTES_PER_SECOND, startSeconds: DEFAULT_CLONE_START_SECONDS, measured: false },
     expected: { lsn: null, time: null },
     endOfWal: false,
     notes,
@@ -307,13 +350,34 @@ function newestBy(
   return best;
 }
 
+/**
+ * Of the points that can reach the target, the one whose clone replays least: the latest redo
+ * pointer (a clone replays from there, whatever the point's LSN). Normally the newest point, but
+ * not when the newest was taken without a fresh checkpoint and its redo lies further back.
+ */
+function leastReplay(
+  points: UsableRestorePoint[],
+  newer: (u: UsableRestorePoint) => bigint | number,
+): UsableRestorePoint | undefined {
+  let best: UsableRestorePoint | undefined;
+  for (const u of points) {
+    if (
+      !best ||
+      u.redoLsn > best.redoLsn ||
+      (u.redoLsn === best.redoLsn && (newer(u) > newer(best) || (newer(u) === newer(best) && u.lsn >= best.lsn)))
+    )
+      best = u;
+  }
+  return best;
+}
+
 function planToLsn(
   stream: WalStream,
   usable: UsableRestorePoint[],
   timeline: number,
   lsn: bigint,
 ): RestorePlan {
-  const start = newestBy(
+  const start = leastReplay(
     usable.filter((u) => u.lsn <= lsn),
     (u) => u.lsn,
   );
@@ -363,7 +427,7 @@ function planToName(
   const namedTime = parseOptionalTimestamp(named.point.time);
   // The restore point record must still be ahead of the clone, or recovery never meets it.
   const before = usable.filter((u) => u.lsn < named.lsn);
-  const start = newestBy(before, (u) => u.lsn);
+  const start = leastReplay(before, (u) => u.lsn);
   if (!start) {
     refuse(
       PlanRefusal.TARGET_OUTSIDE_WINDOW,
@@ -409,7 +473,7 @@ function planToTime(
       `no restore point on timeline ${timeline} has a data time, so none can be placed before a time; target an LSN instead`,
     );
   }
-  const start = newestBy(
+  const start = leastReplay(
     timed.filter((u) => u.dataTime! <= time),
     (u) => u.dataTime!,
   );
@@ -462,7 +526,7 @@ function planToTime(
 }
 
 function planToLatest(stream: WalStream, usable: UsableRestorePoint[], timeline: number): RestorePlan {
-  const start = newestBy(usable, (u) => u.lsn)!;
+  const start = leastReplay(usable, (u) => u.lsn)!;
   if (start.run !== stream.runs.length - 1) {
     const run = stream.runs[start.run]!;
     const lastCommit = lastRecoverableTime(run, start.run, usable);

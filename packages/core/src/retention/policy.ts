@@ -22,6 +22,8 @@ export type RetentionPolicy = {
 export type RetentionRestorePoint = {
   id: string;
   lsn: string;
+  /** Where a clone of the point starts replay; its WAL from here on is kept. Defaults to `lsn`. */
+  redoLsn?: string | null;
   timeline: number;
   /** When the point was taken; falls back to its data time. */
   createdAt?: string;
@@ -180,7 +182,8 @@ function walBounds(kept: Point[], histories: TimelineHistories): Record<number, 
     let bound: bigint | null = null;
     for (const x of kept) {
       let needsFrom: bigint | null = null;
-      if (x.p.timeline === timeline) needsFrom = x.lsn;
+      // a clone replays from the redo pointer, which may lie before the point's LSN
+      if (x.p.timeline === timeline) needsFrom = x.p.redoLsn && parseLsn(x.p.redoLsn) < x.lsn ? parseLsn(x.p.redoLsn) : x.lsn;
       else {
         const span = spans.find((s) => s.timeline === x.p.timeline && s !== own);
         // A point on an ancestor before the fork replays through all of this timeline's WAL.
