@@ -49,7 +49,8 @@ test.describe("jobs", () => {
     await expect(detail.getByTestId("job-state")).toHaveText("succeeded", { timeout: 30_000 });
     await expect(bar).toHaveAttribute("aria-valuenow", "100");
     await expect(page.getByTestId("job-progress-percent")).toHaveText("100%");
-    await expect(page.getByTestId("job-result")).toContainText('"sleptSeconds": 8');
+    // what came of it, in words and units, not JSON
+    await expect(page.getByTestId("job-outcome")).toContainText("sleptSeconds8 s");
     await expect(page.getByTestId("job-events")).toContainText("running");
     await expect(page.getByTestId("job-cancel")).toHaveCount(0);
     expect(await page.evaluate(() => (window as unknown as { __noReload?: boolean }).__noReload)).toBe(true);
@@ -94,7 +95,7 @@ test.describe("jobs", () => {
       await expect(page.getByTestId("job-detail").getByTestId("job-state")).toHaveText(
         /queued|dispatched|running/,
       );
-      await expect(page.getByTestId("job-payload")).toContainText('"seconds": 300');
+      await expect(page.getByTestId("job-request")).toContainText("seconds5 min");
     } finally {
       await api.jobs.cancel.mutate({ id: jobId }).catch(() => {});
       if (retried) await api.jobs.cancel.mutate({ id: retried }).catch(() => {});

@@ -5,6 +5,7 @@ import { agentsList, clustersList, enrollTokenCreate, jobsList, jobsShow, waitFo
 import { clustersAdd, clustersShow, restorePointsList, retention, snapshot, storageList, windowShow } from "./commands/protection";
 import { clonesList, disasterRecovery, drillRun, restore } from "./commands/restore";
 import { startTideline } from "./commands/start";
+import { tokensCreate, usersCreate, usersList } from "./commands/users";
 import { connect } from "./connection";
 import { CliError, describeError, printJson } from "./output";
 
@@ -40,6 +41,9 @@ const HELP = `tideline — PostgreSQL point-in-time recovery
   tideline restore-dr CLUSTER (--to TIME | --lsn LSN | --name N | --latest) --agent A --target-dir DIR --port P [--pause] [--wait]
   tideline clones list | destroy ID | extend ID --ttl 4h | protect ID | unprotect ID   [--json]
   tideline drills run CLUSTER [--wait] [--json]
+  tideline users create NAME|EMAIL [--role viewer|operator|admin] [--password P] [--json]   (admin)
+  tideline users list [--json]
+  tideline tokens create [--user NAME|EMAIL] [--name LABEL] [--json]   (another user's: admin)
 
 Connection: --url/--token, or TIDELINE_URL/TIDELINE_TOKEN, or the running \`tideline start\` of
 --data-dir / TIDELINE_DATA_DIR / ./.tideline.
@@ -157,6 +161,17 @@ const commands: Record<string, Command> = {
     else process.stdout.write("unprotected\n");
   }),
   "drills run": withApi({ wait: { type: "boolean" } }, ({ values, positionals }) => drillRun(api(values), need(positionals[0], "tideline drills run CLUSTER [--wait]"), Boolean(values.wait), Boolean(values.json))),
+  "users create": withApi({ role: { type: "string" }, password: { type: "string" } }, ({ values, positionals }) =>
+    usersCreate(api(values), need(positionals[0], "tideline users create NAME [--role viewer|operator|admin] [--password P]"), {
+      role: values.role as string | undefined,
+      password: values.password as string | undefined,
+      json: Boolean(values.json),
+    }),
+  ),
+  "users list": withApi({}, ({ values }) => usersList(api(values), Boolean(values.json))),
+  "tokens create": withApi({ user: { type: "string" }, name: { type: "string" } }, ({ values }) =>
+    tokensCreate(api(values), { user: values.user as string | undefined, name: values.name as string | undefined, json: Boolean(values.json) }),
+  ),
   "jobs show": withApi({}, ({ values, positionals }) => {
     if (!positionals[0]) throw new CliError("USAGE", "tideline jobs show ID");
     return jobsShow(api(values), positionals[0], Boolean(values.json));

@@ -31,7 +31,9 @@ export function printTable(rows: Array<Record<string, unknown>>, columns: string
 export function describeError(err: unknown): { code: string; message: string; fieldErrors?: unknown } {
   if (err instanceof CliError) return { code: err.code, message: err.message };
   if (err instanceof TRPCClientError) {
-    const code = errorCode(err) ?? "API_ERROR";
+    // refusals before any procedure ran (TOKEN_INVALID, UNAUTHENTICATED, FORBIDDEN) carry their code in the sentence
+    const own = /^([A-Z][A-Z_]+): /.exec(err.message)?.[1];
+    const code = own ?? errorCode(err) ?? "API_ERROR";
     const data = err.data as { zodError?: { fieldErrors?: Record<string, string[]>; formErrors?: string[] } } | undefined;
     let message = err.message.startsWith(`${code}: `) ? err.message.slice(code.length + 2) : err.message;
     if (data?.zodError) {

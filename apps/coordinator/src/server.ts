@@ -8,7 +8,7 @@ import pg from "pg";
 import { WebSocketServer } from "ws";
 import { handleAgentSocket } from "./agents/agent-socket";
 import { AgentRegistry } from "./agents/registry";
-import { callerFromAuthorization } from "./api/trpc";
+import { authenticate } from "./api/trpc";
 import { appRouter } from "./api/router";
 import type { Coordinator, CoordinatorConfig } from "./context";
 import { EventBus } from "./events/bus";
@@ -64,7 +64,7 @@ export async function startCoordinator(opts: StartOptions): Promise<RunningCoord
     router: appRouter,
     createContext: async ({ req }) => ({
       c,
-      caller: await callerFromAuthorization(c, req.headers.authorization),
+      ...(await authenticate(c, req.headers.authorization)),
       ip: req.socket.remoteAddress ?? null,
     }),
     onError: ({ error, path }) => {

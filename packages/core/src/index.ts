@@ -3,6 +3,7 @@
 
 export { isTidelineError, TidelineError } from "./errors";
 export { formatBytes, formatDuration } from "./format/bytes";
+export { describeJob, type JobFact, type JobFacts } from "./jobs/job-facts";
 export {
   compareLsn,
   formatLsn,

@@ -155,7 +155,7 @@ export async function createCloneLogin(o: Pick<RecoveryOptions, "port" | "socket
       EXECUTE format('ALTER ROLE %I LOGIN SUPERUSER PASSWORD %L', ${sqlLiteral(spec.user)}, ${sqlLiteral(spec.password)});
     ELSE
       EXECUTE format('CREATE ROLE %I LOGIN SUPERUSER PASSWORD %L', ${sqlLiteral(spec.user)}, ${sqlLiteral(spec.password)});
-    END IF; END $$`);
+    END IF; END $$`, { secret: true });
 }
 
 export async function stopServer(dataDir: string, binDir: string, mode: "fast" | "immediate" = "immediate"): Promise<void> {

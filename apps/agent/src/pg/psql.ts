@@ -35,11 +35,19 @@ export async function psqlRows<T = Record<string, unknown>>(t: LocalTarget, sql:
     .map((l) => JSON.parse(l) as T);
 }
 
-/** Statements that return nothing useful (CHECKPOINT, SET …). */
-export async function psqlExec(t: LocalTarget, sql: string, opts: { timeoutMs?: number } = {}): Promise<void> {
+/**
+ * Statements that return nothing useful (CHECKPOINT, SET …). `secret`: the statement holds a
+ * password, so it goes to psql on standard input, never on a command line that `ps` shows.
+ */
+export async function psqlExec(t: LocalTarget, sql: string, opts: { timeoutMs?: number; secret?: boolean } = {}): Promise<void> {
   const bin = path.join(t.binDir ?? findBinDir(), "psql");
-  const args = ["-X", "-q", "-v", "ON_ERROR_STOP=1", ...connArgs(t), "-c", sql];
-  const r = await run(bin, args, { ...asServiceUser(resolveServiceUser()), timeoutMs: opts.timeoutMs ?? 300_000, allowFail: true });
+  const args = ["-X", "-q", "-v", "ON_ERROR_STOP=1", ...connArgs(t), ...(opts.secret ? ["-f", "-"] : ["-c", sql])];
+  const r = await run(bin, args, {
+    ...asServiceUser(resolveServiceUser()),
+    timeoutMs: opts.timeoutMs ?? 300_000,
+    allowFail: true,
+    ...(opts.secret ? { input: sql } : {}),
+  });
   if (r.code !== 0) throw classify(r.stderr);
 }
 

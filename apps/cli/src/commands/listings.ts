@@ -32,7 +32,11 @@ export async function jobsShow(client: ApiClient, id: string, json: boolean) {
   if (job.error) process.stdout.write(`error: ${job.error.code}: ${job.error.message}\n`);
   process.stdout.write("\n");
   for (const e of events) process.stdout.write(`${e.at.toISOString()}  ${e.level.padEnd(5)}  ${e.message}\n`);
-  if (job.result !== null && job.result !== undefined) process.stdout.write(`\nresult:\n${JSON.stringify(job.result, null, 2)}\n`);
+  for (const [title, facts] of [["request", job.facts.request], ["outcome", job.facts.outcome]] as const) {
+    if (facts.length === 0) continue;
+    const width = Math.max(...facts.map((f) => f.label.length));
+    process.stdout.write(`\n${title}:\n${facts.map((f) => `  ${f.label.padEnd(width)}  ${f.value}\n`).join("")}`);
+  }
 }
 
 /** Follow a job until it ends, drawing its progress on stderr (stdout stays clean for --json). */

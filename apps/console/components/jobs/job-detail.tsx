@@ -85,8 +85,12 @@ function JobView({ job }: { job: TJobDetail }) {
         </Panel>
         <EventLog job={job} />
         <div className="grid gap-4 lg:grid-cols-2">
-          <JsonPanel title="Payload" value={job.payload} />
-          <JsonPanel title="Result" value={job.result} />
+          <FactsPanel title="Request" facts={job.facts.request} empty="—" />
+          <FactsPanel
+            title="Outcome"
+            facts={job.facts.outcome}
+            empty={job.state === "succeeded" ? "—" : active ? "not finished yet" : "no outcome"}
+          />
         </div>
       </div>
     </div>
@@ -233,18 +237,25 @@ export function EventLog({ job, maxHeight = "max-h-96" }: { job: TJobDetail; max
   );
 }
 
-function JsonPanel({ title, value }: { title: string; value: unknown }) {
+/** Label/value facts the coordinator derived from the job (never the raw payload, never a secret). */
+function FactsPanel({ title, facts, empty }: { title: string; facts: TJobDetail["facts"]["request"]; empty: string }) {
   return (
     <Panel>
       <h2 className="border-b border-zinc-200 px-3 py-1.5 text-[11px] font-semibold tracking-wide text-zinc-500 uppercase dark:border-zinc-800">
         {title}
       </h2>
-      <pre
-        className="max-h-72 overflow-auto px-3 py-2 font-mono text-[12px]"
-        data-testid={`job-${title.toLowerCase()}`}
-      >
-        {value === null || value === undefined ? "—" : JSON.stringify(value, null, 2)}
-      </pre>
+      {facts.length === 0 ? (
+        <p className="px-3 py-2 text-zinc-500">{empty}</p>
+      ) : (
+        <dl className="grid grid-cols-[max-content_1fr] gap-x-4 gap-y-1 px-3 py-2" data-testid={`job-${title.toLowerCase()}`}>
+          {facts.map((f) => (
+            <div key={f.label} className="contents">
+              <dt className="text-zinc-500">{f.label}</dt>
+              <dd className="min-w-0 break-words tabular-nums">{f.value}</dd>
+            </div>
+          ))}
+        </dl>
+      )}
     </Panel>
   );
 }

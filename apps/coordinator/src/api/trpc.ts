@@ -19,7 +19,15 @@ export interface Caller {
 export interface Context {
   c: Coordinator;
   caller: Caller | null;
+  /** A token was presented and not accepted (unknown, expired, revoked, or its user disabled). */
+  tokenRejected?: boolean;
   ip: string | null;
+}
+
+/** The caller behind an `Authorization: Bearer …` header, and whether a presented token was refused. */
+export async function authenticate(c: Coordinator, header: string | undefined): Promise<Pick<Context, "caller" | "tokenRejected">> {
+  const caller = await callerFromAuthorization(c, header);
+  return { caller, tokenRejected: !caller && Boolean(header?.startsWith("Bearer ") && header.slice(7).trim()) };
 }
 
 export async function callerFromAuthorization(c: Coordinator, header: string | undefined): Promise<Caller | null> {
@@ -76,7 +84,10 @@ const RANK: Record<Role, number> = { viewer: 1, operator: 2, admin: 3 };
 
 function requireRole(min: Role) {
   return t.middleware(({ ctx, next }) => {
-    if (!ctx.caller) throw new TRPCError({ code: "UNAUTHORIZED", message: "UNAUTHENTICATED: sign in or pass an API token" });
+    if (!ctx.caller) {
+      if (ctx.tokenRejected) throw new TRPCError({ code: "UNAUTHORIZED", message: "TOKEN_INVALID: the API token was not accepted" });
+      throw new TRPCError({ code: "UNAUTHORIZED", message: "UNAUTHENTICATED: sign in or pass an API token" });
+    }
     if (RANK[ctx.caller.role] < RANK[min]) {
       throw new TRPCError({ code: "FORBIDDEN", message: `FORBIDDEN: this needs the ${min} role; you are ${ctx.caller.role}` });
     }

@@ -1,7 +1,8 @@
-// Creating a job: validate its payload against the protocol's job kinds, insert it once per
-// idempotency key, and wake whichever coordinator holds the agent's socket.
+// Creating a job: validate its payload against the protocol's job kinds, keep its secrets apart
+// from the payload (job_secrets, never shown), insert it once per idempotency key, and wake
+// whichever coordinator holds the agent's socket.
 import { randomUUID } from "node:crypto";
-import { parseJobPayload } from "@tideline/protocol";
+import { parseJobPayload, sealJobSecrets } from "@tideline/protocol";
 import type pg from "pg";
 import { CHANNELS, type EventBus } from "../events/bus";
 import { AppError } from "../errors";
@@ -22,11 +23,27 @@ export async function createJob(pool: pg.Pool, bus: EventBus, job: NewJob): Prom
   if (!parsed.success) throw new AppError("BAD_JOB_PAYLOAD", `${job.kind}: ${parsed.error}`);
   const id = `job_${randomUUID().replaceAll("-", "").slice(0, 20)}`;
   const key = job.idempotencyKey ?? id;
+  const sealed = sealJobSecrets(job.kind, parsed.data);
+  // one statement: a job is never visible without the secrets it needs
   const { rows } = await pool.query<{ id: string }>(
-    `INSERT INTO jobs (id, kind, agent_id, cluster_id, payload, idempotency_key, max_attempts, created_by_id, run_after)
-     VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, $8, COALESCE($9, now()))
-     ON CONFLICT (idempotency_key) DO NOTHING RETURNING id`,
-    [id, job.kind, job.agentId, job.clusterId ?? null, JSON.stringify(parsed.data), key, job.maxAttempts ?? 3, job.createdById ?? null, job.runAfter ?? null],
+    `WITH j AS (
+       INSERT INTO jobs (id, kind, agent_id, cluster_id, payload, idempotency_key, max_attempts, created_by_id, run_after)
+       VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, $8, COALESCE($9, now()))
+       ON CONFLICT (idempotency_key) DO NOTHING RETURNING id),
+     s AS (INSERT INTO job_secrets (job_id, secrets) SELECT id, $10::jsonb FROM j WHERE $10::jsonb IS NOT NULL)
+     SELECT id FROM j`,
+    [
+      id,
+      job.kind,
+      job.agentId,
+      job.clusterId ?? null,
+      JSON.stringify(sealed.payload),
+      key,
+      job.maxAttempts ?? 3,
+      job.createdById ?? null,
+      job.runAfter ?? null,
+      sealed.secrets ? JSON.stringify(sealed.secrets) : null,
+    ],
   );
   if (!rows[0]) {
     const existing = await pool.query<{ id: string }>("SELECT id FROM jobs WHERE idempotency_key = $1", [key]);

@@ -1,6 +1,7 @@
 // Moves queued jobs to the agents connected to this coordinator. Woken by NOTIFY when a job is
 // created anywhere, when an agent connects, and by a sweep that also re-queues jobs whose lease
 // expired. Claims are row-locked (SKIP LOCKED) and guarded by state, so no job goes out twice.
+import { openJobSecrets } from "@tideline/protocol";
 import type { Coordinator } from "../context";
 import { CHANNELS } from "../events/bus";
 import { handleJobFailure } from "./result-handlers";
@@ -54,7 +55,8 @@ export class Dispatcher {
         jobId: job.id,
         attempt: job.attempts,
         kind: job.kind,
-        payload: job.payload,
+        // the only place a job's secrets leave the inventory: this agent's authenticated socket
+        payload: openJobSecrets(job.payload, job.secrets),
         idempotencyKey: job.idempotency_key,
         leaseMs: this.c.config.leaseMs,
       });

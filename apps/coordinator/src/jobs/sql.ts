@@ -9,6 +9,8 @@ export interface JobRow {
   agent_id: string;
   cluster_id: string | null;
   payload: unknown;
+  /** The payload's secrets (job_secrets), for the dispatch frame only. */
+  secrets: Record<string, string> | null;
   state: string;
   attempts: number;
   max_attempts: number;
@@ -35,7 +37,8 @@ export async function claimNextJob(db: Queryable, agentId: string, coordinatorId
          ORDER BY j.created_at
          FOR UPDATE SKIP LOCKED
          LIMIT 1)
-    RETURNING id, kind, agent_id, cluster_id, payload, state, attempts, max_attempts, idempotency_key, lease_expires_at`,
+    RETURNING id, kind, agent_id, cluster_id, payload, state, attempts, max_attempts, idempotency_key, lease_expires_at,
+              (SELECT s.secrets FROM job_secrets s WHERE s.job_id = jobs.id) AS secrets`,
     [agentId, coordinatorId, leaseMs, EXCLUSIVE_PER_CLUSTER],
   );
   return rows[0] ?? null;
@@ -62,11 +65,15 @@ export async function extendLeases(db: Queryable, agentId: string, jobIds: strin
   );
 }
 
+/** A job that succeeded will not run again: its secrets go with the same statement. */
 export async function completeJob(db: Queryable, jobId: string, attempt: number, result: unknown): Promise<boolean> {
   const r = await db.query(
-    `UPDATE jobs SET state = 'succeeded', result = $3::jsonb, progress = 1, finished_at = now(), updated_at = now(),
-            lease_expires_at = NULL
-      WHERE id = $1 AND attempts = $2 AND state IN ('dispatched', 'running')`,
+    `WITH done AS (
+       UPDATE jobs SET state = 'succeeded', result = $3::jsonb, progress = 1, finished_at = now(), updated_at = now(),
+              lease_expires_at = NULL
+        WHERE id = $1 AND attempts = $2 AND state IN ('dispatched', 'running') RETURNING id),
+     gone AS (DELETE FROM job_secrets WHERE job_id IN (SELECT id FROM done))
+     SELECT id FROM done`,
     [jobId, attempt, JSON.stringify(result ?? null)],
   );
   return (r.rowCount ?? 0) > 0;

@@ -1,10 +1,10 @@
 // Human-readable sizes and durations for the console and the CLI.
 
-const UNITS = ["bytes", "kB", "MB", "GB", "TB", "PB", "EB"];
+const UNITS = ["B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"];
 
 /**
- * Powers of 1024 with PostgreSQL's unit names (as pg_size_pretty prints them), one decimal
- * below 10 units: "512 bytes", "1.5 kB", "16 MB", "1.1 GB".
+ * Powers of 1024 with IEC unit names, as the console shows them, one decimal below 10 units:
+ * "512 B", "1.5 KiB", "16 MiB", "1.1 GiB".
  */
 export function formatBytes(n: number | bigint): string {
   if (typeof n === "number" && !Number.isFinite(n)) return String(n);
@@ -16,7 +16,7 @@ export function formatBytes(n: number | bigint): string {
     unit++;
   }
   let text: string;
-  if (unit === 0) text = `${Math.round(value)} ${Math.round(value) === 1 ? "byte" : "bytes"}`;
+  if (unit === 0) text = `${Math.round(value)} B`;
   else {
     let rounded = value < 10 ? Math.round(value * 10) / 10 : Math.round(value);
     if (rounded >= 1024 && unit < UNITS.length - 1) {

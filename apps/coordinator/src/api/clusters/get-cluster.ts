@@ -1,11 +1,7 @@
+import { redactConninfo } from "@tideline/protocol";
 import { z } from "zod";
 import { findCluster } from "../../clusters/cluster-inputs";
 import { viewerProcedure } from "../trpc";
-
-/** Passwords in conninfo strings never leave the coordinator. */
-export function redactConninfo(s: string | null): string | null {
-  return s ? s.replace(/password\s*=\s*('(?:[^'\\]|\\.)*'|\S+)/gi, "password=********") : s;
-}
 
 export const getCluster = viewerProcedure
   .input(z.object({ cluster: z.string().min(1) }))
@@ -48,7 +44,7 @@ export const getCluster = viewerProcedure
       port: cl.port,
       pgVersion: cl.pgVersion,
       systemIdentifier: cl.systemIdentifier,
-      replicationConninfo: redactConninfo(cl.replicationConninfo),
+      replicationConninfo: cl.replicationConninfo && redactConninfo(cl.replicationConninfo), // passwords never leave the coordinator
       snapshotSchedule: cl.snapshotSchedule,
       nextSnapshotAt: cl.nextSnapshotAt,
       retention: (cl.retention ?? {}) as Record<string, number>,

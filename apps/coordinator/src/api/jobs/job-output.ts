@@ -1,5 +1,10 @@
-// The shape a job has on the API, shared by the job procedures.
+// The shape a job has on the API, shared by the job procedures. The payload is the stored one,
+// whose secrets were taken out when the job was created (job_secrets); `facts` is what a DBA
+// reads on the job page and in `tideline jobs show`.
+import { describeJob } from "@tideline/core";
 import { z } from "zod";
+
+const ZFact = z.object({ label: z.string(), value: z.string() });
 
 export const ZJobOutput = z.object({
   id: z.string(),
@@ -15,6 +20,7 @@ export const ZJobOutput = z.object({
   bytesTotal: z.number().nullable(),
   payload: z.unknown(),
   result: z.unknown(),
+  facts: z.object({ request: z.array(ZFact), outcome: z.array(ZFact) }),
   error: z.object({ code: z.string(), message: z.string() }).passthrough().nullable(),
   createdAt: z.date(),
   startedAt: z.date().nullable(),
@@ -61,6 +67,7 @@ export function toJobOutput(j: JobRecord): TJobOutput {
     bytesTotal: j.bytesTotal === null ? null : Number(j.bytesTotal),
     payload: j.payload,
     result: j.result,
+    facts: describeJob(j.kind, j.payload, j.state === "succeeded" ? j.result : null),
     error: (j.error as TJobOutput["error"]) ?? null,
     createdAt: j.createdAt,
     startedAt: j.startedAt,
