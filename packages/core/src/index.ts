@@ -3,6 +3,7 @@
 
 export { isTidelineError, TidelineError } from "./errors";
 export { formatBytes, formatDuration } from "./format/bytes";
+export { parseByteSize } from "./format/byte-size";
 export { describeJob, type JobFact, type JobFacts } from "./jobs/job-facts";
 export {
   compareLsn,
@@ -31,6 +32,16 @@ export {
   type RestoreTarget,
 } from "./restore/plan";
 export { type RestorePointRef, type UsableRestorePoint, usableRestorePoints } from "./restore-points/usable";
+export {
+  archiveHead,
+  assertSnapshotWalBytes,
+  DEFAULT_SNAPSHOT_WAL_BYTES,
+  MIN_SNAPSHOT_WAL_BYTES,
+  parseSnapshotWal,
+  type WalVolumeDecision,
+  type WalVolumeInput,
+  walVolumeDue,
+} from "./restore-points/wal-volume";
 export {
   assertRetentionPolicy,
   bucketKey,
