@@ -28,9 +28,9 @@ const HELP = `tideline — PostgreSQL point-in-time recovery
   tideline storage list [--json]
   tideline storage set AGENT/POOL [--compression gzip-1] [--dedup on|off] [--recordsize 128K]   (dedup costs ~5 GB RAM per TB)
   tideline clusters add --name N --agent A [--pgdata DIR] --port P --storage AGENT/POOL
-        [--replication-conninfo CONNINFO] [--mode replica|shared] [--snapshot-every 15m] [--wait] [--json]
+        [--replication-conninfo CONNINFO] [--mode replica|shared] [--snapshot-every 15m] [--snapshot-wal 256MB|off] [--wait] [--json]
   tideline clusters show CLUSTER [--json]
-  tideline clusters update CLUSTER [--snapshot-every 15m|CRON] [--retention keepLast=10,daily=7]
+  tideline clusters update CLUSTER [--snapshot-every 15m|CRON] [--snapshot-wal 256MB|1GiB|off] [--retention keepLast=10,daily=7]
   tideline clusters remove CLUSTER [--destroy-data]
   tideline window CLUSTER [--json]
   tideline snapshot CLUSTER [--wait] [--json]
@@ -100,16 +100,17 @@ const commands: Record<string, Command> = {
   "clusters add": withApi(
     {
       name: { type: "string" }, agent: { type: "string" }, pgdata: { type: "string" }, port: { type: "string" }, storage: { type: "string" },
-      "replication-conninfo": { type: "string" }, mode: { type: "string" }, "snapshot-every": { type: "string" }, "shared-dataset": { type: "string" },
+      "replication-conninfo": { type: "string" }, mode: { type: "string" }, "snapshot-every": { type: "string" }, "snapshot-wal": { type: "string" }, "shared-dataset": { type: "string" },
       compression: { type: "string" }, dedup: { type: "boolean" }, recordsize: { type: "string" }, wait: { type: "boolean" },
     },
     ({ values }) => clustersAdd(api(values), values as never, Boolean(values.json)),
   ),
   "clusters show": withApi({}, ({ values, positionals }) => clustersShow(api(values), need(positionals[0], "tideline clusters show CLUSTER"), Boolean(values.json))),
-  "clusters update": withApi({ "snapshot-every": { type: "string" }, retention: { type: "string" } }, async ({ values, positionals }) => {
+  "clusters update": withApi({ "snapshot-every": { type: "string" }, "snapshot-wal": { type: "string" }, retention: { type: "string" } }, async ({ values, positionals }) => {
     const r = await api(values).clusters.update.mutate({
       cluster: need(positionals[0], "tideline clusters update CLUSTER [--snapshot-every 15m] [--retention keepLast=10,daily=7]"),
       snapshotEvery: values["snapshot-every"] as string | undefined,
+      snapshotWal: values["snapshot-wal"] as string | undefined,
       retention: values.retention ? parsePolicy(values.retention as string) : undefined,
     });
     if (values.json) printJson(r);

@@ -137,7 +137,7 @@ export const JobKinds = {
   },
   /** Storage agent: pause replay, restartpoint, snapshot, resume (or the shared-mode bracket). */
   "restore-point.create": {
-    payload: z.object({ clusterId: z.string(), cluster: ZIdent, reason: z.enum(["schedule", "on-demand", "protect"]) }),
+    payload: z.object({ clusterId: z.string(), cluster: ZIdent, reason: z.enum(["schedule", "on-demand", "protect", "wal-volume"]) }),
     result: ZRestorePointRecord,
   },
   "backup.base": {

@@ -1,6 +1,7 @@
 // Protecting clusters from the CLI: storage, add, window, restore points, retention.
 import { setTimeout as sleep } from "node:timers/promises";
 import type { ApiClient } from "@tideline/client";
+import { formatBytes } from "@tideline/core";
 import { CliError, printJson, printTable } from "../output";
 import { waitForJob } from "./listings";
 
@@ -20,6 +21,7 @@ export interface AddFlags {
   "replication-conninfo"?: string;
   mode?: string;
   "snapshot-every"?: string;
+  "snapshot-wal"?: string;
   "shared-dataset"?: string;
   compression?: string;
   dedup?: boolean;
@@ -38,6 +40,7 @@ export async function clustersAdd(client: ApiClient, f: AddFlags, json: boolean)
     replicationConninfo: f["replication-conninfo"],
     mode: (f.mode ?? "replica") as "replica" | "shared",
     snapshotEvery: f["snapshot-every"] ?? "15m",
+    snapshotWal: f["snapshot-wal"],
     sharedDataset: f["shared-dataset"],
     compression: f.compression,
     dedup: f.dedup,
@@ -63,7 +66,10 @@ export async function clustersShow(client: ApiClient, name: string, json: boolea
   const c = await client.clusters.get.query({ cluster: name });
   if (json) return printJson(c);
   const h = (c.health ?? {}) as { status?: string; walLagBytes?: number; walLagSeconds?: number; slotState?: string; lastRestorePointAgeSeconds?: number; problems?: Array<{ code: string; message: string; fix?: string }> };
-  printTable([{ ...c, health: h.status ?? "-", lag: h.walLagBytes === undefined ? "-" : `${h.walLagBytes} B / ${h.walLagSeconds ?? 0} s`, slot: h.slotState ?? "-" }], ["name", "state", "mode", "agent", "pool", "port", "health", "lag", "slot", "snapshotSchedule"]);
+  printTable(
+    [{ ...c, health: h.status ?? "-", lag: h.walLagBytes === undefined ? "-" : `${h.walLagBytes} B / ${h.walLagSeconds ?? 0} s`, slot: h.slotState ?? "-", snapshotWal: c.snapshotWalBytes ? formatBytes(c.snapshotWalBytes) : "off" }],
+    ["name", "state", "mode", "agent", "pool", "port", "health", "lag", "slot", "snapshotSchedule", "snapshotWal"],
+  );
   for (const p of h.problems ?? []) process.stdout.write(`\n${p.code}: ${p.message}${p.fix ? `\n  fix: ${p.fix}` : ""}\n`);
 }
 
@@ -91,8 +97,8 @@ export async function snapshot(client: ApiClient, name: string, opts: { wait: bo
 
 export async function restorePointsList(client: ApiClient, name: string, json: boolean) {
   const rps = await client.restorePoints.list.query({ cluster: name });
-  if (json) return printJson(rps.map((r) => ({ id: r.id, kind: r.kind, lsn: r.lsn, timeline: r.timeline, dataTime: r.dataTime, sizeBytes: r.sizeBytes, createdAt: r.createdAt, drillStatus: r.drillStatus, clones: r.clones })));
-  printTable(rps, ["id", "kind", "lsn", "timeline", "dataTime", "sizeBytes", "drillStatus", "clones"]);
+  if (json) return printJson(rps.map((r) => ({ id: r.id, kind: r.kind, lsn: r.lsn, redoLsn: r.redoLsn, timeline: r.timeline, dataTime: r.dataTime, sizeBytes: r.sizeBytes, createdAt: r.createdAt, drillStatus: r.drillStatus, clones: r.clones })));
+  printTable(rps, ["id", "kind", "lsn", "redoLsn", "timeline", "dataTime", "sizeBytes", "drillStatus", "clones"]);
 }
 
 export async function retention(client: ApiClient, name: string, opts: { dryRun: boolean; json: boolean }) {

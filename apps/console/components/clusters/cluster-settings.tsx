@@ -1,5 +1,5 @@
 "use client";
-// A cluster's settings: the restore point schedule and the retention policy (operators edit,
+// A cluster's settings: the restore point cadence (time and WAL volume) and the retention policy (operators edit,
 // with a live preview of what the policy keeps and prunes), and what is fixed once protection
 // started (mode, storage, replication connection), shown read-only.
 import { useMutation, useQueryClient } from "@tanstack/react-query";
@@ -27,6 +27,14 @@ const POLICY_FIELDS = [
 type PolicyKey = (typeof POLICY_FIELDS)[number]["key"];
 type PolicyText = Record<PolicyKey, string>;
 
+/** Bytes as the WAL cadence field shows them: "off", "256MiB", "1GiB" (the coordinator parses them back). */
+function walText(bytes: number): string {
+  if (!bytes) return "off";
+  if (bytes % 2 ** 30 === 0) return `${bytes / 2 ** 30}GiB`;
+  if (bytes % 2 ** 20 === 0) return `${bytes / 2 ** 20}MiB`;
+  return String(bytes);
+}
+
 function policyText(r: Record<string, number>): PolicyText {
   const out = {} as PolicyText;
   for (const f of POLICY_FIELDS) out[f.key] = r[f.key] === undefined ? "" : String(r[f.key]);
@@ -52,10 +60,12 @@ export function ClusterSettings({ cluster, zone }: { cluster: TClusterDetail; zo
   const { can } = useMe();
   const editable = can("operator");
   const [schedule, setSchedule] = useState(cluster.snapshotSchedule);
+  const [wal, setWal] = useState(() => walText(cluster.snapshotWalBytes));
   const [policy, setPolicy] = useState<PolicyText>(() => policyText(cluster.retention));
   const parsed = policyOf(policy);
   const dirty =
     schedule.trim() !== cluster.snapshotSchedule ||
+    wal.trim() !== walText(cluster.snapshotWalBytes) ||
     JSON.stringify(policy) !== JSON.stringify(policyText(cluster.retention));
 
   const update = useMutation(
@@ -72,13 +82,19 @@ export function ClusterSettings({ cluster, zone }: { cluster: TClusterDetail; zo
     ...(errs.snapshotEvery ?? []),
     ...(code === "INVALID_SCHEDULE" ? [errorMessage(update.error)] : []),
   ];
+  const walErrors = [
+    ...(errs.snapshotWal ?? []),
+    ...(code === "INVALID_SIZE" || code === "INVALID_SNAPSHOT_WAL" ? [errorMessage(update.error)] : []),
+  ];
   const retentionErrors = [
     ...(errs.retention ?? []),
     ...(code === "INVALID_RETENTION_POLICY" ? [errorMessage(update.error)] : []),
     ...(parsed === null ? ["every value is a number"] : []),
   ];
   const otherError =
-    update.error && scheduleErrors.length === 0 && retentionErrors.length === 0 ? update.error : null;
+    update.error && scheduleErrors.length === 0 && walErrors.length === 0 && retentionErrors.length === 0
+      ? update.error
+      : null;
 
   return (
     <div className="grid gap-5 p-4 lg:grid-cols-[minmax(0,20rem)_1fr]" data-testid="cluster-settings">
@@ -90,6 +106,7 @@ export function ClusterSettings({ cluster, zone }: { cluster: TClusterDetail; zo
           update.mutate({
             cluster: cluster.name,
             ...(schedule.trim() !== cluster.snapshotSchedule ? { snapshotEvery: schedule.trim() } : {}),
+            ...(wal.trim() !== walText(cluster.snapshotWalBytes) ? { snapshotWal: wal.trim() } : {}),
             retention: parsed,
           });
         }}
@@ -119,6 +136,25 @@ export function ClusterSettings({ cluster, zone }: { cluster: TClusterDetail; zo
               aria-describedby={describedBy}
               aria-invalid={invalid}
               data-testid="settings-schedule"
+            />
+          )}
+        </FormField>
+        <FormField
+          label="… or every (WAL)"
+          name="snapshotWal"
+          errors={walErrors}
+          help="256MB, 1GiB, or off: a restore point once this much WAL is archived past the newest one, so a busy cluster never leaves a clone long to replay."
+        >
+          {({ id, describedBy, invalid }) => (
+            <input
+              id={id}
+              className={`${inputClass} font-mono`}
+              value={wal}
+              onChange={(e) => setWal(e.target.value)}
+              disabled={!editable}
+              aria-describedby={describedBy}
+              aria-invalid={invalid}
+              data-testid="settings-snapshot-wal"
             />
           )}
         </FormField>
@@ -169,6 +205,7 @@ export function ClusterSettings({ cluster, zone }: { cluster: TClusterDetail; zo
               <Button
                 onClick={() => {
                   setSchedule(cluster.snapshotSchedule);
+                  setWal(walText(cluster.snapshotWalBytes));
                   setPolicy(policyText(cluster.retention));
                   update.reset();
                 }}

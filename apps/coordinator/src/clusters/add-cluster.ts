@@ -1,12 +1,13 @@
 // Adding a cluster: validate what the DBA asked for, record the cluster, and start the chain
 // check → protect on the storage agent (continued by the job result handlers).
-import { parseSchedule } from "@tideline/core";
+import { DEFAULT_SNAPSHOT_WAL_BYTES, parseSchedule } from "@tideline/core";
 import { ZIdent, type TDiscoveredCluster, type TProtection } from "@tideline/protocol";
 import { audit } from "../audit/audit";
 import type { Caller } from "../api/trpc";
 import type { Coordinator } from "../context";
 import { AppError } from "../errors";
 import { createJob } from "../jobs/create-job";
+import { snapshotWalBytes } from "./snapshot-wal";
 
 export interface AddClusterInput {
   name: string;
@@ -17,6 +18,7 @@ export interface AddClusterInput {
   replicationConninfo?: string;
   mode: "replica" | "shared";
   snapshotEvery: string;
+  snapshotWal?: string;
   sharedDataset?: string;
   retention?: Record<string, number>;
   compression?: string;
@@ -38,6 +40,7 @@ export async function addCluster(c: Coordinator, caller: Caller, input: AddClust
   } catch (err) {
     throw new AppError("INVALID_SCHEDULE", (err as Error).message.replace(/^INVALID_SCHEDULE: /, ""));
   }
+  const walBytes = input.snapshotWal === undefined ? DEFAULT_SNAPSHOT_WAL_BYTES : snapshotWalBytes(input.snapshotWal);
   const dbAgent = await agentNamed(c, input.agent);
   const [storageAgentName, poolName, extra] = input.storage.split("/");
   if (!storageAgentName || !poolName || extra !== undefined) throw new AppError("INVALID_STORAGE", `--storage takes AGENT/POOL, e.g. ${dbAgent.name}/tank; see \`tideline storage list\``);
@@ -72,6 +75,7 @@ export async function addCluster(c: Coordinator, caller: Caller, input: AddClust
       mode: input.mode,
       replicationConninfo: conninfo,
       snapshotSchedule: input.snapshotEvery,
+      snapshotWalBytes: BigInt(walBytes),
       retention: input.retention ?? {},
       sharedDataset: input.sharedDataset ?? null,
       state: "checking",
@@ -86,7 +90,7 @@ export async function addCluster(c: Coordinator, caller: Caller, input: AddClust
     createdById: caller.id,
     maxAttempts: 1,
   });
-  await audit(c, caller, "cluster.add", { clusterId: cluster.id, target: cluster.name, details: { agent: dbAgent.name, storage: input.storage, mode: input.mode, schedule: input.snapshotEvery } });
+  await audit(c, caller, "cluster.add", { clusterId: cluster.id, target: cluster.name, details: { agent: dbAgent.name, storage: input.storage, mode: input.mode, schedule: input.snapshotEvery, snapshotWalBytes: walBytes } });
   await c.bus.publish({ entity: "cluster", id: cluster.id, clusterId: cluster.id, state: "checking" });
   return { clusterId: cluster.id, jobId: job.id };
 }
@@ -115,7 +119,7 @@ export function protectionPayload(cl: ClusterRow & { storagePool: { name: string
     cluster: cl.name,
     mode: cl.mode as "replica" | "shared",
     primary: primaryOf(cl),
-    pool: { name: cl.storagePool.name, driver: cl.storagePool.driver as "zfs" | "directory" },
+    pool: { name: cl.storagePool.name, driver: cl.storagePool.driver as TProtection["pool"]["driver"] },
     sharedDataset: cl.sharedDataset ?? undefined,
     compression: p.compression,
     dedup: p.dedup,

@@ -3,7 +3,11 @@
 // idempotency key names the scheduled slot, so a slot produces one restore point. The lock is
 // FOR NO KEY UPDATE: inserting the job checks its foreign key with FOR KEY SHARE on the same
 // cluster row from another connection, which FOR UPDATE would block forever.
-import { nextRun, parseSchedule } from "@tideline/core";
+// Restore points also come by WAL volume (walVolumeDue in packages/core): the cluster row lock
+// and the in-flight check make one coordinator create the job, the key (named after the newest
+// restore point and how many thresholds of WAL lie past it) makes a race create it once.
+import { archiveHead, nextRun, parseSchedule, walVolumeDue } from "@tideline/core";
+import type pg from "pg";
 import type { Coordinator } from "../context";
 import { createJob } from "../jobs/create-job";
 import { destroyCloneById } from "../clones/create-restore";
@@ -51,6 +55,47 @@ export class Scheduler {
     }
   }
 
+  /**
+   * Clusters whose archive holds `snapshot_wal_bytes` of WAL past their newest restore point get
+   * one. Runs inside the tick's transaction: the rows locked here are skipped by other coordinators
+   * until it commits, by which time the job they would create is visibly in flight.
+   */
+  private async scheduleByWalVolume(client: pg.PoolClient): Promise<void> {
+    const { rows } = await client.query<{ id: string; name: string; storage_agent_id: string; snapshot_wal_bytes: string; wal_catalog: unknown; in_flight: boolean }>(
+      `SELECT c.id, c.name, c.storage_agent_id, c.snapshot_wal_bytes::text, c.wal_catalog,
+              EXISTS (SELECT 1 FROM jobs j WHERE j.cluster_id = c.id AND j.kind = 'restore-point.create'
+                        AND j.state IN ('queued', 'dispatched', 'running')) AS in_flight
+         FROM clusters c
+        WHERE c.state = 'protected' AND c.snapshot_wal_bytes > 0 AND c.storage_agent_id IS NOT NULL
+        FOR NO KEY UPDATE OF c SKIP LOCKED LIMIT 500`,
+    );
+    if (rows.length === 0) return;
+    // the newest restore point per cluster and timeline (creation order is LSN order on one timeline)
+    const points = await client.query<{ cluster_id: string; id: string; lsn: string; timeline: number }>(
+      `SELECT DISTINCT ON (cluster_id, timeline) cluster_id, id, lsn, timeline FROM restore_points
+        WHERE cluster_id = ANY($1) AND pruned_at IS NULL ORDER BY cluster_id, timeline, created_at DESC`,
+      [rows.map((r) => r.id)],
+    );
+    for (const r of rows) {
+      const catalog = Array.isArray(r.wal_catalog) ? (r.wal_catalog as Array<{ timeline: number; endLsn: string }>) : [];
+      const archive = archiveHead(catalog.filter((t) => typeof t?.endLsn === "string" && Number.isInteger(t?.timeline)));
+      const last = points.rows.find((p) => p.cluster_id === r.id && p.timeline === archive?.timeline) ?? null;
+      const threshold = Number(r.snapshot_wal_bytes);
+      const decision = walVolumeDue({ thresholdBytes: threshold, lastRestorePoint: last, archive, inFlight: r.in_flight });
+      if (!decision.due || !last) continue;
+      const { created } = await createJob(this.c.pool, this.c.bus, {
+        kind: "restore-point.create",
+        agentId: r.storage_agent_id,
+        clusterId: r.id,
+        payload: { clusterId: r.id, cluster: r.name, reason: "wal-volume" },
+        // a failed job does not block the next: another threshold of WAL makes a new key
+        idempotencyKey: `rp-wal:${r.id}:${last.id}:${decision.walBytes / BigInt(threshold)}`,
+        maxAttempts: 2,
+      });
+      if (created) this.c.log.info("restore point due by WAL volume", { cluster: r.name, walBytes: Number(decision.walBytes), thresholdBytes: threshold });
+    }
+  }
+
   async tick(): Promise<void> {
     if (this.running) return;
     this.running = true;
@@ -83,6 +128,7 @@ export class Scheduler {
         }
         await client.query("UPDATE clusters SET next_snapshot_at = $2 WHERE id = $1", [r.id, next]);
       }
+      await this.scheduleByWalVolume(client);
       await client.query("COMMIT");
       await this.expireClones();
       await this.scheduleDrills();

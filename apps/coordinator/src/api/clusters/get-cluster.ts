@@ -20,6 +20,8 @@ export const getCluster = viewerProcedure
       systemIdentifier: z.string().nullable(),
       replicationConninfo: z.string().nullable(),
       snapshotSchedule: z.string(),
+      /** A restore point also every this many bytes of WAL; 0: off. */
+      snapshotWalBytes: z.number(),
       nextSnapshotAt: z.date().nullable(),
       retention: z.record(z.string(), z.number()),
       health: z.unknown(),
@@ -46,6 +48,7 @@ export const getCluster = viewerProcedure
       systemIdentifier: cl.systemIdentifier,
       replicationConninfo: cl.replicationConninfo && redactConninfo(cl.replicationConninfo), // passwords never leave the coordinator
       snapshotSchedule: cl.snapshotSchedule,
+      snapshotWalBytes: Number(cl.snapshotWalBytes),
       nextSnapshotAt: cl.nextSnapshotAt,
       retention: (cl.retention ?? {}) as Record<string, number>,
       health: cl.health,

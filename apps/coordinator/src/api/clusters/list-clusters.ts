@@ -13,6 +13,8 @@ export const ZClusterOutput = z.object({
   mode: z.string(),
   state: z.string(),
   snapshotSchedule: z.string(),
+  /** A restore point also every this many bytes of WAL; 0: off. */
+  snapshotWalBytes: z.number(),
   retention: z.record(z.string(), z.number()),
   health: z.unknown(),
   restorePointCount: z.number(),
@@ -43,6 +45,7 @@ export const listClusters = viewerProcedure
       mode: r.mode,
       state: r.state,
       snapshotSchedule: r.snapshotSchedule,
+      snapshotWalBytes: Number(r.snapshotWalBytes),
       retention: (r.retention ?? {}) as Record<string, number>,
       health: r.health,
       restorePointCount: r._count.restorePoints,

@@ -2,6 +2,7 @@ import { assertRetentionPolicy, nextRun, parseSchedule } from "@tideline/core";
 import { z } from "zod";
 import { audit } from "../../audit/audit";
 import { findCluster } from "../../clusters/cluster-inputs";
+import { snapshotWalBytes } from "../../clusters/snapshot-wal";
 import { AppError } from "../../errors";
 import { operatorProcedure } from "../trpc";
 
@@ -14,9 +15,9 @@ export const ZRetentionPolicy = z.object({
   windowDays: z.number().min(0).optional(),
 });
 
-/** Schedule and retention settings of a cluster. */
+/** Schedule (time and WAL volume) and retention settings of a cluster. */
 export const updateCluster = operatorProcedure
-  .input(z.object({ cluster: z.string().min(1), snapshotEvery: z.string().min(1).optional(), retention: ZRetentionPolicy.optional() }))
+  .input(z.object({ cluster: z.string().min(1), snapshotEvery: z.string().min(1).optional(), snapshotWal: z.string().min(1).max(40).optional(), retention: ZRetentionPolicy.optional() }))
   .output(z.object({ ok: z.boolean(), nextSnapshotAt: z.date().nullable() }))
   .mutation(async ({ ctx, input }) => {
     const cl = await findCluster(ctx.c, input.cluster);
@@ -28,6 +29,7 @@ export const updateCluster = operatorProcedure
         throw new AppError("INVALID_SCHEDULE", (err as Error).message.replace(/^INVALID_SCHEDULE: /, ""));
       }
     }
+    const walBytes = input.snapshotWal === undefined ? undefined : snapshotWalBytes(input.snapshotWal);
     if (input.retention) {
       try {
         assertRetentionPolicy(input.retention);
@@ -37,9 +39,12 @@ export const updateCluster = operatorProcedure
     }
     await ctx.c.db.cluster.update({
       where: { id: cl.id },
-      data: { snapshotSchedule: input.snapshotEvery ?? undefined, nextSnapshotAt, retention: input.retention ?? undefined },
+      data: {
+        snapshotSchedule: input.snapshotEvery ?? undefined,
+        snapshotWalBytes: walBytes === undefined ? undefined : BigInt(walBytes),
+        nextSnapshotAt, retention: input.retention ?? undefined },
     });
-    await audit(ctx.c, ctx.caller, "cluster.update", { clusterId: cl.id, target: cl.name, details: { snapshotEvery: input.snapshotEvery, retention: input.retention } });
+    await audit(ctx.c, ctx.caller, "cluster.update", { clusterId: cl.id, target: cl.name, details: { snapshotEvery: input.snapshotEvery, snapshotWalBytes: walBytes, retention: input.retention } });
     await ctx.c.bus.publish({ entity: "cluster", id: cl.id, clusterId: cl.id });
     return { ok: true, nextSnapshotAt };
   });
