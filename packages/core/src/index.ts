@@ -31,6 +31,7 @@ export {
   type RestorePlan,
   type RestoreTarget,
 } from "./restore/plan";
+export { type LearntReplayRate, learnReplayRate, MIN_REPLAY_BYTES_FOR_RATE } from "./restore/replay-rate";
 export { type RestorePointRef, type UsableRestorePoint, usableRestorePoints } from "./restore-points/usable";
 export {
   archiveHead,

@@ -6,7 +6,7 @@ import path from "node:path";
 import { JobKinds } from "@tideline/protocol";
 import { asServiceUser, chownToServiceUser, findBinDir, resolveServiceUser } from "@tideline/postgres";
 import { psqlRows } from "../pg/psql";
-import { snapshotNameFor } from "../protection/restore-point";
+import { labelStartLsn, snapshotNameFor } from "../protection/restore-point";
 import { JobError, type JobContext } from "./job-context";
 
 export async function baseBackup(ctx: JobContext, raw: unknown) {
@@ -51,6 +51,8 @@ export async function baseBackup(ctx: JobContext, raw: unknown) {
     await driver.snapshot(dataset, "base", {
       "tideline:cluster": c.cluster,
       "tideline:lsn": endLsn,
+      // pg_basebackup's fast checkpoint: its redo pointer is where a restore of this copy starts replay
+      ...(labelStartLsn(label) ? { "tideline:redo-lsn": labelStartLsn(label)! } : {}),
       "tideline:timeline": String(tli),
       "tideline:data-time": new Date(t!.now).toISOString(),
       "tideline:kind": "base-backup",
@@ -62,6 +64,7 @@ export async function baseBackup(ctx: JobContext, raw: unknown) {
   return {
     kind: "base-backup" as const,
     lsn: snap.userProps["tideline:lsn"] ?? "0/0",
+    redoLsn: snap.userProps["tideline:redo-lsn"] || null,
     timeline: Number(snap.userProps["tideline:timeline"] ?? 1),
     dataTime: snap.userProps["tideline:data-time"] ?? null,
     sizeBytes: space.usedBytes,

@@ -3,6 +3,7 @@
 import { JobKinds, type TProblem } from "@tideline/protocol";
 import { findBinDirs } from "@tideline/postgres";
 import { psqlRows, type QueryError } from "../pg/psql";
+import { CAN_CHECKPOINT_SQL, type CheckpointRight, checkpointProblem } from "../protection/checkpoint";
 import { withParam } from "../protection/config";
 import type { JobContext } from "./job-context";
 
@@ -34,6 +35,13 @@ export async function checkCluster(ctx: JobContext, raw: unknown) {
     if (slots - (usage?.slots ?? 0) < 2) {
       problems.push({ code: "MAX_REPLICATION_SLOTS", message: `max_replication_slots is ${slots} with ${usage?.slots ?? 0} in use; Tideline needs 2`, fix: `ALTER SYSTEM SET max_replication_slots = ${(usage?.slots ?? 0) + 4}; then restart PostgreSQL` });
     }
+    if (p.mode === "replica") {
+      // restore points ask the primary for an immediate checkpoint; without the right they still
+      // work, but every clone replays from the primary's last timed checkpoint (a warning)
+      const [right] = await psqlRows<CheckpointRight>({ conninfo: p.primary.conninfo }, CAN_CHECKPOINT_SQL);
+      if (right) facts.canCheckpoint = right.can;
+      if (right && !right.can) problems.push(checkpointProblem(right));
+    }
     if (s.full_page_writes === "off") problems.push({ code: "FULL_PAGE_WRITES", message: "full_page_writes is off: restores from snapshots may be torn", fix: "ALTER SYSTEM SET full_page_writes = on; SELECT pg_reload_conf();" });
     const major = Math.floor(Number(s.server_version_num ?? 0) / 10000);
     if (major && !findBinDirs()[major]) {
@@ -59,7 +67,8 @@ export async function checkCluster(ctx: JobContext, raw: unknown) {
       });
     }
   }
-  ctx.progress(1, { message: problems.length ? `${problems.length} problem(s)` : "all checks passed" });
+  const blocking = problems.filter((x) => x.severity !== "warning");
+  ctx.progress(1, { message: problems.length ? `${blocking.length} problem(s), ${problems.length - blocking.length} warning(s)` : "all checks passed" });
   for (const x of problems) ctx.log("warn", `${x.code}: ${x.message}${x.fix ? ` — fix: ${x.fix}` : ""}`);
-  return { ok: problems.length === 0, problems, facts };
+  return { ok: blocking.length === 0, problems, facts };
 }

@@ -9,7 +9,12 @@ export async function createRestorePoint(ctx: JobContext, raw: unknown) {
   if (!c) throw new JobError("CLUSTER_NOT_PROTECTED_HERE", `cluster ${p.cluster} is not protected by this agent`);
   const driver = ctx.agent.storage(c.pool);
   const log = (m: string) => ctx.log("info", m);
-  const rp = c.mode === "replica" ? await takeReplicaRestorePoint(c, driver, ctx.idempotencyKey, log) : await takeSharedRestorePoint(c, driver, ctx.idempotencyKey, log);
+  // a second restore point of the same cluster (on demand while a scheduled one runs) waits its turn
+  const rp = await ctx.agent.protection.oneRestorePointAtATime(
+    c.cluster,
+    () => (c.mode === "replica" ? takeReplicaRestorePoint(c, driver, ctx.idempotencyKey, log) : takeSharedRestorePoint(c, driver, ctx.idempotencyKey, log)),
+    () => log(`another restore point of ${c.cluster} is being taken; this one follows it`),
+  );
   ctx.progress(1, { message: `restore point at ${rp.lsn}` });
   return rp;
 }

@@ -85,10 +85,9 @@ export async function protectCluster(ctx: JobContext, raw: unknown) {
 
   ctx.progress(0.92, { message: "taking the first restore point" });
   const log = (m: string) => ctx.log("info", m);
-  const restorePoint =
-    p.mode === "replica"
-      ? await takeReplicaRestorePoint(c, driver, `${ctx.idempotencyKey}:first`, log)
-      : await takeSharedRestorePoint(c, driver, `${ctx.idempotencyKey}:first`, log);
+  const restorePoint = await ctx.agent.protection.oneRestorePointAtATime(c.cluster, () =>
+    p.mode === "replica" ? takeReplicaRestorePoint(c, driver, `${ctx.idempotencyKey}:first`, log) : takeSharedRestorePoint(c, driver, `${ctx.idempotencyKey}:first`, log),
+  );
   ctx.progress(1, { message: "protected" });
   return { datasets: { ...ds }, replicaPort: c.replicaPort, restorePoint };
 }

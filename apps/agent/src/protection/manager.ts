@@ -9,6 +9,7 @@ import type { z } from "zod";
 import { psqlRows, sqlLiteral } from "../pg/psql";
 import type { StorageDriver } from "../storage";
 import { WalArchive } from "./catalog";
+import { CAN_CHECKPOINT_EXPR, checkpointProblem } from "./checkpoint";
 import { loadProtected, type ProtectedCluster, saveProtected } from "./config";
 import { ensureReplicaRunning, installRestoreHelper, replicaTarget, stopReplica } from "./replica";
 import { WalReceiver } from "./wal-receiver";
@@ -30,6 +31,8 @@ export class ProtectionManager {
   private readonly entries = new Map<string, Entry>();
   private timer: NodeJS.Timeout | null = null;
   private busy = false;
+  /** Per cluster, the tail of the queue of restore points being taken. */
+  private readonly restorePointQueue = new Map<string, Promise<unknown>>();
 
   constructor(
     private readonly dataDir: string,
@@ -56,6 +59,24 @@ export class ProtectionManager {
 
   byName(cluster: string): ProtectedCluster | undefined {
     return this.entries.get(cluster)?.config;
+  }
+
+  /**
+   * Restore points of one cluster one at a time, in arrival order: two at once would interleave
+   * pause, CHECKPOINT, snapshot and resume on the same replica, so one could resume replay while
+   * the other is still snapshotting (its snapshot would not hold the LSN it records).
+   */
+  async oneRestorePointAtATime<T>(cluster: string, take: () => Promise<T>, waiting?: () => void): Promise<T> {
+    const before = this.restorePointQueue.get(cluster);
+    const mine = (before ?? Promise.resolve()).catch(() => {}).then(take);
+    const tail = mine.catch(() => {});
+    this.restorePointQueue.set(cluster, tail);
+    if (before) waiting?.();
+    try {
+      return await mine;
+    } finally {
+      if (this.restorePointQueue.get(cluster) === tail) this.restorePointQueue.delete(cluster);
+    }
   }
 
   /** Bring back every protected cluster after the agent starts. */
@@ -121,9 +142,10 @@ export class ProtectionManager {
     let lagSeconds: number | null = null;
     let slot: Status["wal"]["slot"] = null;
     try {
-      const [r] = await psqlRows<{ primary_lsn: string; flush_lsn: string | null; lag: number | null; active: boolean | null; restart_lsn: string | null; exists: boolean }>(
+      const [r] = await psqlRows<{ primary_lsn: string; flush_lsn: string | null; lag: number | null; active: boolean | null; restart_lsn: string | null; exists: boolean; can: boolean; role: string; version: number }>(
         { conninfo: c.primary.conninfo },
-        `SELECT pg_current_wal_lsn()::text AS primary_lsn, r.flush_lsn::text AS flush_lsn, extract(epoch FROM r.flush_lag)::float8 AS lag,
+        `SELECT ${CAN_CHECKPOINT_EXPR} AS can, quote_ident(current_user) AS role, current_setting('server_version_num')::int AS version,
+                pg_current_wal_lsn()::text AS primary_lsn, r.flush_lsn::text AS flush_lsn, extract(epoch FROM r.flush_lag)::float8 AS lag,
                 s.active, s.restart_lsn::text AS restart_lsn, s.slot_name IS NOT NULL AS exists
            FROM (SELECT 1) one
            LEFT JOIN pg_replication_slots s ON s.slot_name = ${sqlLiteral(c.slotWal)}
@@ -135,6 +157,7 @@ export class ProtectionManager {
         flushLsn = r.flush_lsn;
         lagSeconds = r.flush_lsn ? (r.lag ?? 0) : null;
         slot = r.exists ? { name: c.slotWal, active: r.active, restartLsn: r.restart_lsn } : { name: c.slotWal, active: null, restartLsn: null };
+        if (c.mode === "replica" && !r.can) problems.push(checkpointProblem(r));
         if (!r.exists) problems.push({ code: "SLOT_MISSING", message: `replication slot ${c.slotWal} is missing on the primary`, fix: "Tideline recreates it when pg_receivewal reconnects; WAL written meanwhile may be lost" });
       }
     } catch (err) {

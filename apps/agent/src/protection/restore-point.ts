@@ -1,16 +1,24 @@
-// Taking a restore point. Mode replica: pause replay on the shadow replica (so the snapshot holds
-// one exact LSN), CHECKPOINT (a restartpoint: a clone starts replay from here, not from an old
-// checkpoint), snapshot, resume. Mode shared: pg_backup_start on the primary, snapshot its data
-// dataset, pg_backup_stop in the same session, and keep the backup_label it returns.
+// Taking a restore point. Mode replica: an immediate checkpoint on the primary (where the role
+// may), wait until the shadow replica has replayed that checkpoint record, pause replay there (so
+// the snapshot holds one exact LSN), CHECKPOINT (a restartpoint at that record: a clone starts
+// replay from its redo pointer, next to the restore point, not from an old checkpoint), snapshot,
+// resume. Mode shared: pg_backup_start on the primary (a fast checkpoint; its start LSN is the
+// redo pointer), snapshot its data dataset, pg_backup_stop in the same session, and keep the
+// backup_label it returns.
 import { createHash } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
+import { formatBytes, lsnDiffBytes } from "@tideline/core";
 import type { TRestorePointRecord } from "@tideline/protocol";
 import { findBinDir } from "@tideline/postgres";
-import { psqlExec, psqlRows, sqlLiteral } from "../pg/psql";
+import { psqlExec, sqlLiteral } from "../pg/psql";
 import { PsqlSession } from "../pg/session";
 import type { StorageDriver } from "../storage";
+import { checkpointPrimary } from "./checkpoint";
 import type { ProtectedCluster } from "./config";
 import { replicaTarget } from "./replica";
+
+/** How long the replica may take to replay the primary's checkpoint record before we give up. */
+const REPLAY_CHECKPOINT_TIMEOUT_S = Number(process.env.TIDELINE_REPLAY_CHECKPOINT_TIMEOUT_S ?? 120);
 
 /** The same job retried after a lost lease finds its snapshot instead of taking a second one. */
 export function snapshotNameFor(idempotencyKey: string, prefix = "rp"): string {
@@ -21,6 +29,7 @@ function fromProps(dataset: string, snapshot: string, props: Record<string, stri
   return {
     kind,
     lsn: props["tideline:lsn"] ?? "0/0",
+    redoLsn: props["tideline:redo-lsn"] || null,
     timeline: Number(props["tideline:timeline"] ?? 1),
     dataTime: props["tideline:data-time"] || null,
     sizeBytes: usedBytes,
@@ -37,36 +46,59 @@ async function existing(driver: StorageDriver, dataset: string, snapshot: string
   return found ? fromProps(dataset, snapshot, found.userProps, found.usedBytes, found.createdAt, kind) : null;
 }
 
+const coded = (code: string, message: string) => Object.assign(new Error(`${code}: ${message}`), { code });
+
 export async function takeReplicaRestorePoint(c: ProtectedCluster, driver: StorageDriver, idempotencyKey: string, log: (m: string) => void): Promise<TRestorePointRecord> {
   const snapshot = snapshotNameFor(idempotencyKey);
   const again = await existing(driver, c.datasets.replica, snapshot, "snapshot");
   if (again) return again;
+  const primary = await checkpointPrimary(c, log);
   const t = replicaTarget(c);
-  await psqlExec(t, "SELECT pg_wal_replay_pause()");
+  // one session for wait, pause and facts: no process start-up between "passed the checkpoint"
+  // and "paused", which is WAL the clone would replay for nothing
+  const session = new PsqlSession(t);
   try {
-    for (let i = 0; i < 100; i++) {
-      const [s] = await psqlRows<{ state: string }>(t, "SELECT pg_get_wal_replay_pause_state() AS state");
-      if (s?.state === "paused") break;
-      await sleep(50);
+    // poll in short statements (a long one would hold a snapshot that replay of cleanup records
+    // conflicts with) and pause in the same statement that sees the checkpoint record replayed
+    const passed = primary ? `pg_last_wal_replay_lsn() >= ${sqlLiteral(primary.waitLsn)}::pg_lsn` : "true";
+    const deadline = Date.now() + REPLAY_CHECKPOINT_TIMEOUT_S * 1000;
+    for (;;) {
+      const out = await session.exec(`SELECT CASE WHEN ${passed} THEN (SELECT 'pausing' FROM pg_wal_replay_pause()) ELSE coalesce(pg_last_wal_replay_lsn()::text, 'nothing') END`);
+      if (out.trim() === "pausing") break;
+      if (Date.now() > deadline) {
+        throw coded("REPLICA_BEHIND_CHECKPOINT", `the shadow replica did not replay the primary's checkpoint at ${primary?.checkpointLsn ?? primary?.waitLsn} within ${REPLAY_CHECKPOINT_TIMEOUT_S} s (replay is at ${out.trim()}); check its replication lag and log`);
+      }
+      await sleep(5);
     }
-    await psqlExec(t, "CHECKPOINT");
-    const [facts] = await psqlRows<{ lsn: string; t: string | null; tli: number; ckpt: string }>(
-      t,
-      "SELECT pg_last_wal_replay_lsn()::text AS lsn, pg_last_xact_replay_timestamp() AS t, (SELECT timeline_id FROM pg_control_checkpoint()) AS tli, (SELECT checkpoint_time FROM pg_control_checkpoint()) AS ckpt",
+    for (let i = 0; ; i++) {
+      const [s] = await session.rows<{ state: string }>("SELECT pg_get_wal_replay_pause_state() AS state");
+      if (s?.state === "paused") break;
+      if (i > 2000) throw coded("REPLICA_NOT_PAUSED", `replay on the shadow replica did not pause (state: ${s?.state ?? "unknown"})`);
+      await sleep(5);
+    }
+    await session.exec("CHECKPOINT");
+    const [facts] = await session.rows<{ lsn: string; t: string | null; tli: number; ckpt: string; redo: string }>(
+      "SELECT pg_last_wal_replay_lsn()::text AS lsn, pg_last_xact_replay_timestamp() AS t, c.timeline_id AS tli, c.checkpoint_time AS ckpt, c.redo_lsn::text AS redo FROM pg_control_checkpoint() c",
     );
-    if (!facts?.lsn) throw Object.assign(new Error("the replica reports no replay position; is it a running standby?"), { code: "REPLICA_NOT_READY" });
+    if (!facts?.lsn) throw coded("REPLICA_NOT_READY", "the replica reports no replay position; is it a running standby?");
     // no transaction replayed since the replica started: the restartpoint's time is the data's time
     const dataTime = new Date(facts.t ?? facts.ckpt).toISOString();
-    log(`replay paused at ${facts.lsn} (timeline ${facts.tli}, data time ${dataTime}); snapshot ${c.datasets.replica}@${snapshot}`);
+    const gap = Number(lsnDiffBytes(facts.lsn, facts.redo));
+    log(`replay paused at ${facts.lsn}, redo at ${facts.redo} (${formatBytes(gap)} to replay before a clone is consistent; timeline ${facts.tli}, data time ${dataTime}); snapshot ${c.datasets.replica}@${snapshot}`);
     await driver.snapshot(c.datasets.replica, snapshot, {
       "tideline:cluster": c.cluster,
       "tideline:lsn": facts.lsn,
+      "tideline:redo-lsn": facts.redo,
       "tideline:timeline": String(facts.tli),
       "tideline:data-time": dataTime,
       "tideline:kind": "snapshot",
     });
   } finally {
-    await psqlExec(t, "SELECT pg_wal_replay_resume()").catch((err: Error) => log(`could not resume replay: ${err.message}`));
+    await session
+      .exec("SELECT pg_wal_replay_resume()")
+      .catch(() => psqlExec(t, "SELECT pg_wal_replay_resume()"))
+      .catch((err: Error) => log(`could not resume replay: ${err.message}`));
+    await session.close();
   }
   return (await existing(driver, c.datasets.replica, snapshot, "snapshot"))!;
 }
@@ -80,8 +112,11 @@ export async function takeSharedRestorePoint(c: ProtectedCluster, driver: Storag
   try {
     const label = `tideline ${c.cluster} ${snapshot}`;
     const [start] = await session.rows<{ lsn: string }>(`SELECT pg_backup_start(${sqlLiteral(label)}, true)::text AS lsn`);
-    log(`pg_backup_start at ${start?.lsn}; snapshot ${dataset}@${snapshot}`);
-    await driver.snapshot(dataset, snapshot, { "tideline:cluster": c.cluster, "tideline:kind": "shared" });
+    // the start LSN is the redo pointer of the fast checkpoint pg_backup_start made (the
+    // backup_label's START WAL LOCATION): where a clone's replay starts
+    const redoLsn = start?.lsn ?? null;
+    log(`pg_backup_start at ${redoLsn}; snapshot ${dataset}@${snapshot}`);
+    await driver.snapshot(dataset, snapshot, { "tideline:cluster": c.cluster, "tideline:kind": "shared", ...(redoLsn ? { "tideline:redo-lsn": redoLsn } : {}) });
     const [stop] = await session.rows<{ lsn: string; labelfile: string; spcmapfile: string | null; tli: number; t: string }>(
       "SELECT s.lsn::text AS lsn, s.labelfile, s.spcmapfile, (SELECT timeline_id FROM pg_control_checkpoint()) AS tli, clock_timestamp() AS t FROM pg_backup_stop(true) s",
     );
@@ -94,8 +129,13 @@ export async function takeSharedRestorePoint(c: ProtectedCluster, driver: Storag
       "tideline:backup-label": Buffer.from(stop.labelfile).toString("base64"),
     }).catch(() => {});
     const rec = (await existing(driver, dataset, snapshot, "shared"))!;
-    return { ...rec, lsn: stop.lsn, timeline: stop.tli, dataTime, backupLabel: stop.labelfile, tablespaceMap: stop.spcmapfile || null };
+    return { ...rec, lsn: stop.lsn, redoLsn: redoLsn ?? labelStartLsn(stop.labelfile), timeline: stop.tli, dataTime, backupLabel: stop.labelfile, tablespaceMap: stop.spcmapfile || null };
   } finally {
     await session.close();
   }
+}
+
+/** The redo pointer a backup_label names: `START WAL LOCATION: 0/2000028 (file …)`. */
+export function labelStartLsn(label: string): string | null {
+  return /^START WAL LOCATION: ([0-9A-F]+\/[0-9A-F]+)/m.exec(label)?.[1] ?? null;
 }

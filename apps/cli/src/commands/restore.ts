@@ -1,5 +1,6 @@
 // Restore to time from the CLI: plan, clone, follow progress, and manage clones and drills.
 import type { ApiClient } from "@tideline/client";
+import { formatBytes, formatDuration } from "@tideline/core";
 import { CliError, printJson, printTable } from "../output";
 import { waitForJob } from "./listings";
 
@@ -20,7 +21,9 @@ export async function restore(client: ApiClient, cluster: string, f: TargetFlags
   if (f["dry-run"]) {
     const plan = await client.restore.plan.query({ cluster, target, timeline });
     if (json) return printJson(plan);
-    process.stdout.write(`${plan.summary}\nexpected to reach ${plan.expected.time ?? plan.expected.lsn ?? "the end of the WAL"}, in about ${plan.estimatedSeconds} s\n${plan.notes.map((n) => `note: ${n}\n`).join("")}`);
+    process.stdout.write(
+      `${plan.summary}\nexpected to reach ${plan.expected.time ?? plan.expected.lsn ?? "the end of the WAL"}; replays ${plan.replayBytesUpperBound ? "up to " : ""}${formatBytes(plan.replayBytes)} of WAL, ≈ ${formatDuration(plan.estimatedSeconds)} (${plan.estimate.measured ? "rate measured on this pool" : "default rate, not measured yet"})\n${plan.notes.map((n) => `note: ${n}\n`).join("")}`,
+    );
     return;
   }
   const started = performance.now();

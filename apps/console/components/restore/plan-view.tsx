@@ -1,8 +1,9 @@
-// The planner's answer, before anything runs: which restore point, how much WAL to replay,
-// where the clone should end up and about how long it takes — or its refusal, word for word.
+// The planner's answer, before anything runs: which restore point, how much WAL the clone replays
+// (from the point's redo pointer), where it should end up and about how long it takes, at a rate
+// measured on the pool or a default that says so — or its refusal, word for word.
 
 import { errorCode, errorMessage } from "@/lib/errors";
-import { formatBytes, formatDuration } from "@/lib/format";
+import { formatBytes, formatDuration, formatRate } from "@/lib/format";
 import { formatInZone, timeMs, type Zone } from "@/lib/time-input";
 import type { TRestorePlan } from "@/lib/trpc";
 
@@ -40,9 +41,12 @@ export function PlanView({ plan, zone, stale }: { plan: TRestorePlan; zone: Zone
           {plan.timeline}
         </Row>
         <Row label="WAL to replay" testId="plan-wal-bytes">
-          {formatBytes(plan.walBytesToReplay)}{" "}
+          replays {plan.replayBytesUpperBound ? "up to " : ""}
+          {formatBytes(plan.replayBytes)} of WAL, ≈ {formatDuration(plan.estimatedSeconds * 1000)}{" "}
           <span className="text-zinc-500">
-            ({plan.walBytesToReplay.toLocaleString("en")} bytes{plan.endOfWal ? "" : ", at most"})
+            ({plan.replayBytes.toLocaleString("en")} bytes from the redo pointer{" "}
+            <span className="font-mono">{plan.redoLsn}</span>
+            {plan.replayBytesUpperBound ? ", at most" : ""})
           </span>
         </Row>
         <Row label="Expected to reach" testId="plan-expected">
@@ -58,7 +62,15 @@ export function PlanView({ plan, zone, stale }: { plan: TRestorePlan; zone: Zone
           )}
         </Row>
         <Row label="Ready in about" testId="plan-estimate">
-          {formatDuration(plan.estimatedSeconds * 1000)}
+          {formatDuration(plan.estimatedSeconds * 1000)}{" "}
+          <span className="text-zinc-500" data-testid="plan-rate">
+            (start-up {formatDuration(plan.estimate.startSeconds * 1000)}, replay at{" "}
+            {formatRate(plan.estimate.bytesPerSecond)}
+            {plan.estimate.measured
+              ? ", measured on this pool"
+              : ", a default: not measured on this pool yet"}
+            )
+          </span>
         </Row>
       </dl>
       {plan.notes.length > 0 && (

@@ -19,7 +19,7 @@ export async function clusterInputs(c: Coordinator, clusterId: string) {
   return {
     cluster: cl,
     points,
-    restorePoints: points.map((p) => ({ id: p.id, lsn: p.lsn, timeline: p.timeline, dataTime: p.dataTime?.toISOString() ?? null })),
+    restorePoints: points.map((p) => ({ id: p.id, lsn: p.lsn, redoLsn: p.redoLsn, timeline: p.timeline, dataTime: p.dataTime?.toISOString() ?? null })),
     catalog: (cl.walCatalog ?? []) as unknown as WalCatalog,
     histories,
     namedPoints: (cl.namedPoints ?? []) as Array<{ name: string; lsn: string; timeline: number; time: string | null }>,

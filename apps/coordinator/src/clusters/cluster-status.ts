@@ -38,7 +38,7 @@ export async function ingestClusterStatus(c: Coordinator, agentId: string, s: St
     problems.push({ code: "RESTORE_POINTS_LATE", message: `the newest restore point is ${Math.round(ageSeconds / 60)} min old (schedule: ${cl.snapshotSchedule})`, fix: "check the cluster's jobs for failed restore-point.create runs" });
   }
   const health: ClusterHealth = {
-    status: problems.some((p) => !["POOL_NEARLY_FULL", "RESTORE_POINTS_LATE", "SLOT_INACTIVE"].includes(p.code)) ? "error" : problems.length ? "warning" : "ok",
+    status: problems.some((p) => !["POOL_NEARLY_FULL", "RESTORE_POINTS_LATE", "SLOT_INACTIVE", "CHECKPOINT_NOT_ALLOWED"].includes(p.code)) ? "error" : problems.length ? "warning" : "ok",
     lastRestorePointAt: last?.createdAt.toISOString() ?? null,
     lastRestorePointAgeSeconds: ageSeconds,
     walState: s.wal.state,

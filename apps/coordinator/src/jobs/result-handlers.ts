@@ -3,6 +3,7 @@
 import { nextRun, parseSchedule } from "@tideline/core";
 import { JobKinds, ZRestorePointRecord } from "@tideline/protocol";
 import { protectionPayload } from "../clusters/add-cluster";
+import { recordCloneRate } from "../clones/clone-rate";
 import { recordRestorePoint } from "../restore-points/record-restore-point";
 import { evaluateRetention } from "../retention/evaluate-retention";
 import { createJob } from "./create-job";
@@ -37,7 +38,8 @@ const handlers: Record<string, Handler> = {
       throw new AppError("CLUSTER_CHECK_FAILED", r.problems.map((p) => `${p.code}: ${p.message}${p.fix ? ` (fix: ${p.fix})` : ""}`).join("; "), r.problems);
     }
     if (cl.state === "checking" && cl.storagePool && cl.storageAgentId) {
-      await c.db.cluster.update({ where: { id: cl.id }, data: { state: "protecting", health: { status: "ok", problems: [] } } });
+      // warnings (CHECKPOINT_NOT_ALLOWED) do not stop protection but stay visible with their fix
+      await c.db.cluster.update({ where: { id: cl.id }, data: { state: "protecting", health: { status: r.problems.length ? "warning" : "ok", problems: r.problems } } });
       await createJob(c.pool, c.bus, {
         kind: "cluster.protect",
         agentId: cl.storageAgentId,
@@ -90,6 +92,7 @@ const handlers: Record<string, Handler> = {
       data: { state: "ready", dataset: r.dataset, host: r.host, port: r.port, reachedLsn: r.reachedLsn, reachedTime: r.reachedTime ? new Date(r.reachedTime) : null, seconds: r.seconds, sizeBytes: BigInt(Math.round(r.sizeBytes)), readyAt: new Date() },
     });
     await c.bus.publish({ entity: "clone", id: r.cloneId, clusterId: job.clusterId, state: "ready" });
+    await recordCloneRate(c, r.cloneId, r).catch((err: Error) => c.log.warn("could not record the clone's replay rate", { cloneId: r.cloneId, error: err.message }));
     notify(c, "clone.ready", { cloneId: r.cloneId, clusterId: job.clusterId, reachedTime: r.reachedTime, seconds: r.seconds });
     return r;
   },

@@ -20,8 +20,11 @@ export interface JobRow {
 
 type Queryable = Pick<pg.Pool, "query">;
 
-/** Kinds of which only one may run per cluster at a time. */
-export const EXCLUSIVE_PER_CLUSTER = ["backup.base"];
+/**
+ * Kinds of which only one may run per cluster at a time; a second one waits in the queue. Two
+ * restore points at once would pause and resume the same replica under each other.
+ */
+export const EXCLUSIVE_PER_CLUSTER = ["backup.base", "restore-point.create"];
 
 export async function claimNextJob(db: Queryable, agentId: string, coordinatorId: string, leaseMs: number): Promise<JobRow | null> {
   const { rows } = await db.query<JobRow>(

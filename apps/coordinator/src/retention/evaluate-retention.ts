@@ -15,7 +15,7 @@ export async function evaluateRetention(c: Coordinator, clusterId: string, opts:
   try {
     set = computeKeepSet({
       policy,
-      restorePoints: points.map((p) => ({ id: p.id, lsn: p.lsn, timeline: p.timeline, createdAt: p.createdAt.toISOString(), dataTime: p.dataTime?.toISOString() ?? null })),
+      restorePoints: points.map((p) => ({ id: p.id, lsn: p.lsn, redoLsn: p.redoLsn, timeline: p.timeline, createdAt: p.createdAt.toISOString(), dataTime: p.dataTime?.toISOString() ?? null })),
       protectedIds: new Set(withClones.map((x) => x.restorePointId!)),
       now: new Date(),
       histories,

@@ -42,8 +42,10 @@ export function usableRestorePoints(
     if (!isOnPath({ timeline: point.timeline, lsn }, stream.ancestry)) continue;
     const run = runIndexAt(stream, lsn);
     if (run < 0) continue;
-    const redo = point.redoLsn ? parseLsn(point.redoLsn) : lsn;
-    usable.push({ point, lsn, redoLsn: redo < lsn ? redo : lsn, dataTime: parseOptionalTimestamp(point.dataTime), run });
+    // a redo pointer after the LSN cannot be right: replay never starts after the snapshot's LSN
+    let redoLsn = point.redoLsn ? parseLsn(point.redoLsn) : lsn;
+    if (redoLsn > lsn) redoLsn = lsn;
+    usable.push({ point, lsn, redoLsn, dataTime: parseOptionalTimestamp(point.dataTime), run });
   }
   return usable.sort((a, b) => {
     if (a.lsn !== b.lsn) return a.lsn < b.lsn ? -1 : 1;

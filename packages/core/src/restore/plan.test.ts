@@ -26,7 +26,13 @@ function seg(timeline: number, segno: number, extra: Partial<WalSegmentInfo> = {
     ...extra,
   };
 }
-const rp = (id: string, lsn: string, dataTime: string | null, timeline = 1, redoLsn?: string): RestorePointRef => ({
+const rp = (
+  id: string,
+  lsn: string,
+  dataTime: string | null,
+  timeline = 1,
+  redoLsn?: string,
+): RestorePointRef => ({
   id,
   lsn,
   timeline,
@@ -90,7 +96,11 @@ describe("planRestore to a time", () => {
       replayBytes: String(0x3800000 - 0x1800000),
       replayBytesUpperBound: true,
       estimatedSeconds: 2.6,
-      estimate: { bytesPerSecond: DEFAULT_REPLAY_BYTES_PER_SECOND, startSeconds: DEFAULT_CLONE_START_SECONDS, measured: false },
+      estimate: {
+        bytesPerSecond: DEFAULT_REPLAY_BYTES_PER_SECOND,
+        startSeconds: DEFAULT_CLONE_START_SECONDS,
+        measured: false,
+      },
       expected: { lsn: null, time: "2026-11-21T10:20:00Z" },
       endOfWal: false,
       notes: [],
@@ -184,7 +194,11 @@ describe("planRestore to an LSN", () => {
       replayBytes: String(0x800000),
       replayBytesUpperBound: false,
       estimatedSeconds: 2.2,
-      estimate: { bytesPerSecond: DEFAULT_REPLAY_BYTES_PER_SECOND, startSeconds: DEFAULT_CLONE_START_SECONDS, measured: false },
+      estimate: {
+        bytesPerSecond: DEFAULT_REPLAY_BYTES_PER_SECOND,
+        startSeconds: DEFAULT_CLONE_START_SECONDS,
+        measured: false,
+      },
       expected: { lsn: "0/2000000", time: null },
       endOfWal: false,
       notes: [],
@@ -305,7 +319,11 @@ describe("planRestore to the latest WAL", () => {
       replayBytes: String(0x5000a00 - 0x3800000),
       replayBytesUpperBound: false,
       estimatedSeconds: 2.5,
-      estimate: { bytesPerSecond: DEFAULT_REPLAY_BYTES_PER_SECOND, startSeconds: DEFAULT_CLONE_START_SECONDS, measured: false },
+      estimate: {
+        bytesPerSecond: DEFAULT_REPLAY_BYTES_PER_SECOND,
+        startSeconds: DEFAULT_CLONE_START_SECONDS,
+        measured: false,
+      },
       expected: { lsn: "0/5000A00", time: at("10:59") },
       endOfWal: true,
       notes: [],
@@ -375,7 +393,10 @@ describe("planRestore: what the clone replays, and how long it takes", () => {
   // without one: its restartpoint's redo lies at the primary's last timed checkpoint, 0/1900000.
   const redo = planner({
     segments: [seg(1, 1), seg(1, 2), seg(1, 3), seg(1, 4), seg(1, 5, { partial: true, endLsn: "0/5000A00" })],
-    restorePoints: [rp("rp1", "0/2800000", at("10:25"), 1, "0/27FFF50"), rp("rp2", "0/3800000", at("10:35"), 1, "0/1900000")],
+    restorePoints: [
+      rp("rp1", "0/2800000", at("10:25"), 1, "0/27FFF50"),
+      rp("rp2", "0/3800000", at("10:35"), 1, "0/1900000"),
+    ],
   });
 
   it("counts replay from the restore point's redo pointer, not its LSN", () => {
@@ -397,8 +418,17 @@ describe("planRestore: what the clone replays, and how long it takes", () => {
 
   it("still takes the newest point when redo pointers tie or follow the LSNs", () => {
     const aligned = planner({
-      segments: [seg(1, 1), seg(1, 2), seg(1, 3), seg(1, 4), seg(1, 5, { partial: true, endLsn: "0/5000A00" })],
-      restorePoints: [rp("rp1", "0/2800000", at("10:25"), 1, "0/2700000"), rp("rp2", "0/3800000", at("10:35"), 1, "0/3700000")],
+      segments: [
+        seg(1, 1),
+        seg(1, 2),
+        seg(1, 3),
+        seg(1, 4),
+        seg(1, 5, { partial: true, endLsn: "0/5000A00" }),
+      ],
+      restorePoints: [
+        rp("rp1", "0/2800000", at("10:25"), 1, "0/2700000"),
+        rp("rp2", "0/3800000", at("10:35"), 1, "0/3700000"),
+      ],
     });
     expect(ok(aligned({ kind: "lsn", lsn: "0/4000000" })).restorePointId).toBe("rp2");
     expect(ok(aligned({ kind: "time", time: at("10:40") })).restorePointId).toBe("rp2");
@@ -412,7 +442,12 @@ describe("planRestore: what the clone replays, and how long it takes", () => {
   });
 
   it("estimates start-up plus replay at the measured rate, or at the documented default", () => {
-    const measured = ok(redo({ kind: "lsn", lsn: "0/3000000" }, { replayRate: { bytesPerSecond: 4 * 1024 * 1024, startSeconds: 1, measured: true } }));
+    const measured = ok(
+      redo(
+        { kind: "lsn", lsn: "0/3000000" },
+        { replayRate: { bytesPerSecond: 4 * 1024 * 1024, startSeconds: 1, measured: true } },
+      ),
+    );
     // 8 MiB + 176 bytes at 4 MiB/s after a 1 s start
     expect(measured.estimatedSeconds).toBe(3);
     expect(measured.estimate).toEqual({ bytesPerSecond: 4 * 1024 * 1024, startSeconds: 1, measured: true });
@@ -420,11 +455,17 @@ describe("planRestore: what the clone replays, and how long it takes", () => {
     expect(assumed.estimate).toEqual({ bytesPerSecond: 50 * 1024 * 1024, startSeconds: 2, measured: false });
     expect(assumed.estimatedSeconds).toBe(2.2);
     // a rate that is not measured is not trusted
-    expect(ok(redo({ kind: "lsn", lsn: "0/3000000" }, { replayRate: { bytesPerSecond: 1, measured: false } })).estimate.measured).toBe(false);
+    expect(
+      ok(redo({ kind: "lsn", lsn: "0/3000000" }, { replayRate: { bytesPerSecond: 1, measured: false } }))
+        .estimate.measured,
+    ).toBe(false);
   });
 
   it("never starts replay after the restore point's LSN, whatever was recorded", () => {
-    const odd = planner({ segments: [seg(1, 1), seg(1, 2)], restorePoints: [rp("rp1", "0/1800000", at("10:15"), 1, "0/1900000")] });
+    const odd = planner({
+      segments: [seg(1, 1), seg(1, 2)],
+      restorePoints: [rp("rp1", "0/1800000", at("10:15"), 1, "0/1900000")],
+    });
     expect(ok(odd({ kind: "lsn", lsn: "0/2000000" })).redoLsn).toBe("0/1800000");
   });
 });

@@ -171,9 +171,10 @@ function describePoint(u: UsableRestorePoint, sameDayAs?: Micros): string {
 /** What the clone replays, from the redo pointer on, and how long that takes at the given rate. */
 function withEstimate(plan: RestorePlan, rate?: ReplayRate): RestorePlan {
   const replay = BigInt(plan.walBytesToReplay) + (parseLsn(plan.startLsn) - parseLsn(plan.redoLsn));
-  const measured = rate !== undefined && rate.measured && rate.bytesPerSecond > 0;
-  const bytesPerSecond = measured ? rate.bytesPerSecond : DEFAULT_REPLAY_BYTES_PER_SECOND;
-  const startSeconds = measured && rate.startSeconds !== undefined ? rate.startSeconds : DEFAULT_CLONE_START_SECONDS;
+  const trusted = rate?.measured && rate.bytesPerSecond > 0 ? rate : null;
+  const measured = trusted !== null;
+  const bytesPerSecond = trusted?.bytesPerSecond ?? DEFAULT_REPLAY_BYTES_PER_SECOND;
+  const startSeconds = trusted?.startSeconds ?? DEFAULT_CLONE_START_SECONDS;
   plan.replayBytes = replay.toString();
   plan.replayBytesUpperBound = plan.targetKind === "time" && !plan.endOfWal;
   plan.estimatedSeconds = Math.round((startSeconds + Number(replay) / bytesPerSecond) * 10) / 10;
@@ -297,7 +298,11 @@ function basePlan(
     replayBytes: "0",
     replayBytesUpperBound: false,
     estimatedSeconds: 0,
-    estimate: { bytesPerSecond: DEFAULT_REPLAY_BYTES_PER_SECOND, startSeconds: DEFAULT_CLONE_START_SECONDS, measured: false },
+    estimate: {
+      bytesPerSecond: DEFAULT_REPLAY_BYTES_PER_SECOND,
+      startSeconds: DEFAULT_CLONE_START_SECONDS,
+      measured: false,
+    },
     expected: { lsn: null, time: null },
     endOfWal: false,
     notes,
@@ -364,7 +369,8 @@ function leastReplay(
     if (
       !best ||
       u.redoLsn > best.redoLsn ||
-      (u.redoLsn === best.redoLsn && (newer(u) > newer(best) || (newer(u) === newer(best) && u.lsn >= best.lsn)))
+      (u.redoLsn === best.redoLsn &&
+        (newer(u) > newer(best) || (newer(u) === newer(best) && u.lsn >= best.lsn)))
     )
       best = u;
   }

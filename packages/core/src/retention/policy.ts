@@ -183,7 +183,8 @@ function walBounds(kept: Point[], histories: TimelineHistories): Record<number, 
     for (const x of kept) {
       let needsFrom: bigint | null = null;
       // a clone replays from the redo pointer, which may lie before the point's LSN
-      if (x.p.timeline === timeline) needsFrom = x.p.redoLsn && parseLsn(x.p.redoLsn) < x.lsn ? parseLsn(x.p.redoLsn) : x.lsn;
+      if (x.p.timeline === timeline)
+        needsFrom = x.p.redoLsn && parseLsn(x.p.redoLsn) < x.lsn ? parseLsn(x.p.redoLsn) : x.lsn;
       else {
         const span = spans.find((s) => s.timeline === x.p.timeline && s !== own);
         // A point on an ancestor before the fork replays through all of this timeline's WAL.

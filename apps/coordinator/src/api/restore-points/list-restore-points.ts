@@ -6,6 +6,8 @@ export const ZRestorePointOutput = z.object({
   id: z.string(),
   kind: z.string(),
   lsn: z.string(),
+  /** Where a clone of this point starts replay (its checkpoint's redo pointer); null for points taken before it was recorded. */
+  redoLsn: z.string().nullable(),
   timeline: z.number(),
   dataTime: z.date().nullable(),
   sizeBytes: z.number(),
@@ -32,6 +34,7 @@ export const listRestorePoints = viewerProcedure
       id: r.id,
       kind: r.kind,
       lsn: r.lsn,
+      redoLsn: r.redoLsn,
       timeline: r.timeline,
       dataTime: r.dataTime,
       sizeBytes: Number(r.sizeBytes),

@@ -1,0 +1,78 @@
+// An immediate checkpoint on the primary before a replica-mode restore point. A standby can only
+// make a restartpoint at a checkpoint record it replayed, and a clone starts replay at that
+// restartpoint's redo pointer: without a fresh checkpoint on the primary, every clone first
+// re-replays all WAL since the primary's last (timed) checkpoint, up to checkpoint_timeout of it.
+import { formatLsn, parseLsn } from "@tideline/core";
+import type { TProblem } from "@tideline/protocol";
+import { PsqlSession } from "../pg/session";
+import type { ProtectedCluster } from "./config";
+
+/**
+ * May the connecting role run CHECKPOINT? Superusers may; from PostgreSQL 15 so may members of
+ * pg_checkpoint (the CASE keeps pg_has_role from failing where that role does not exist).
+ */
+export const CAN_CHECKPOINT_EXPR = `(SELECT r.rolsuper OR CASE WHEN EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'pg_checkpoint')
+         THEN pg_has_role(current_user, 'pg_checkpoint', 'member') ELSE false END FROM pg_roles r WHERE r.rolname = current_user)`;
+
+export const CAN_CHECKPOINT_SQL = `SELECT ${CAN_CHECKPOINT_EXPR} AS can, quote_ident(current_user) AS role, current_setting('server_version_num')::int AS version`;
+
+export type CheckpointRight = { can: boolean; role: string; version: number };
+
+/** The problem (a warning: protection works, clones replay more) and its exact fix. */
+export function checkpointProblem(r: CheckpointRight): TProblem {
+  return {
+    code: "CHECKPOINT_NOT_ALLOWED",
+    severity: "warning",
+    message: `role ${r.role} may not run CHECKPOINT on the primary, so restore points start replay at the primary's last timed checkpoint and clones re-replay up to checkpoint_timeout of WAL first`,
+    fix:
+      r.version >= 150000
+        ? `GRANT pg_checkpoint TO ${r.role};`
+        : `PostgreSQL ${Math.floor(r.version / 10000)} lets only superusers run CHECKPOINT: ALTER ROLE ${r.role} SUPERUSER; (or upgrade to PostgreSQL 15 and GRANT pg_checkpoint TO ${r.role};)`,
+  };
+}
+
+const warned = new Set<string>();
+
+/**
+ * CHECKPOINT on the primary, and the LSN the replica must have replayed past so that its next
+ * restartpoint lands on that checkpoint record. Null when the role may not (said once per
+ * cluster) or the primary does not answer: the restore point is still taken, with its real redo.
+ */
+export async function checkpointPrimary(
+  c: ProtectedCluster,
+  log: (m: string) => void,
+): Promise<{ waitLsn: string; checkpointLsn: string | null } | null> {
+  const session = new PsqlSession({ conninfo: c.primary.conninfo });
+  try {
+    const [right] = await session.rows<CheckpointRight>(CAN_CHECKPOINT_SQL);
+    if (!right?.can) {
+      if (right && !warned.has(c.cluster)) {
+        warned.add(c.cluster);
+        const p = checkpointProblem(right);
+        log(`${p.code}: ${p.message}; fix: ${p.fix}`);
+      }
+      return null;
+    }
+    warned.delete(c.cluster);
+    await session.exec("CHECKPOINT");
+    // pg_control_checkpoint() may be closed to non-superusers: then the insert position after the
+    // checkpoint, which lies past its record, is what the replica must reach
+    const [at] = await session.rows<{ ckpt: string | null; cur: string }>(
+      `SELECT CASE WHEN has_function_privilege('pg_control_checkpoint()', 'execute') THEN (SELECT checkpoint_lsn FROM pg_control_checkpoint())::text END AS ckpt,
+              pg_current_wal_insert_lsn()::text AS cur`,
+    );
+    if (!at) return null;
+    // replay has passed the checkpoint record once the replay LSN (the end of the last record
+    // replayed) is beyond the record's start
+    return at.ckpt
+      ? { waitLsn: formatLsn(parseLsn(at.ckpt) + 1n), checkpointLsn: at.ckpt }
+      : { waitLsn: at.cur, checkpointLsn: null };
+  } catch (err) {
+    log(
+      `could not checkpoint the primary (${(err as Error).message.slice(0, 300)}); the restore point starts replay at the replica's last restartpoint`,
+    );
+    return null;
+  } finally {
+    await session.close();
+  }
+}
