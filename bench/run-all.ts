@@ -11,7 +11,7 @@ import path from "node:path";
 import { list } from "./lib/params";
 import { BENCH_DIR, type Row, table } from "./lib/report";
 
-const ALL = ["restore", "rpo", "base-backup", "restore-point-cost", "fleet"];
+const ALL = ["restore", "rpo", "base-backup", "restore-point-cost", "fleet", "replay-tuning"];
 const only = list("only", ALL);
 
 let current: ChildProcess | null = null;
