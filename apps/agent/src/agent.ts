@@ -12,7 +12,7 @@ import { JobError, type AgentServices, type JobContext } from "./jobs/job-contex
 import { jobHandlers } from "./jobs/registry";
 import { cleanUpUnfinishedClones, resumeReadyClones, stopReadyClones } from "./clones/create-clone";
 import { ProtectionManager } from "./protection/manager";
-import { DirectoryDriver, type StorageDriver, ZfsDriver } from "./storage";
+import { BtrfsDriver, DirectoryDriver, type StorageDriver, ZfsDriver } from "./storage";
 import { loadState, saveState, type AgentState } from "./state";
 
 export const AGENT_VERSION = "0.1.0";
@@ -50,6 +50,8 @@ export class Agent {
   private failures = 0;
   private heartbeat: NodeJS.Timeout | null = null;
   private reconnectTimer: NodeJS.Timeout | null = null;
+  /** Mounted btrfs filesystems by pool name, as last listed (the storage factory cannot wait for findmnt). */
+  private readonly btrfsMounts = new Map<string, string>();
   private readonly log: NonNullable<AgentOptions["log"]>;
   readonly services: AgentServices;
 
@@ -59,10 +61,16 @@ export class Agent {
       ((level, msg, fields) => process.stderr.write(`${JSON.stringify({ t: new Date().toISOString(), level, msg, agent: this.state?.name, ...fields })}\n`));
     const drivers = new Map<string, StorageDriver>();
     const storage: AgentServices["storage"] = (pool) => {
-      const key = `${pool.driver}:${pool.name}`;
+      const mountpoint = pool.driver === "btrfs" ? this.btrfsMounts.get(pool.name) : undefined;
+      if (pool.driver === "btrfs" && !mountpoint) {
+        throw new JobError("POOL_NOT_FOUND", `no btrfs filesystem for pool ${pool.name} is mounted on this host`);
+      }
+      // A btrfs pool mounted somewhere else since is another driver.
+      const key = `${pool.driver}:${pool.name}:${mountpoint ?? ""}`;
       let d = drivers.get(key);
       if (!d) {
         if (pool.driver === "zfs") d = new ZfsDriver(pool.name);
+        else if (pool.driver === "btrfs") d = new BtrfsDriver(mountpoint!, pool.name);
         else if (pool.name === DIRECTORY_POOL) d = new DirectoryDriver(path.join(opts.dataDir, "storage"), DIRECTORY_POOL);
         else throw new JobError("POOL_NOT_FOUND", `this agent has no directory pool named ${pool.name}`);
         drivers.set(key, d);
@@ -78,18 +86,33 @@ export class Agent {
     this.services = { dataDir: opts.dataDir, name: opts.name ?? os.hostname(), storage, protection };
   }
 
-  /** Storage pools this agent offers: its ZFS pools, and a directory pool in its data folder. */
+  /**
+   * Storage pools this agent offers: its ZFS pools, every mounted btrfs filesystem, and a directory
+   * pool in its data folder.
+   */
   async listPools(): Promise<TPoolInfo[]> {
     if (!this.roles().includes("storage")) return [];
     const pools: TPoolInfo[] = [];
     if (await ZfsDriver.detect().catch(() => false)) {
       for (const p of await ZfsDriver.listPools()) pools.push({ name: p.name, driver: "zfs", mountpoint: p.mountpoint, sizeBytes: p.sizeBytes, freeBytes: p.freeBytes, health: p.health });
     }
+    for (const m of await this.refreshBtrfsMounts()) {
+      // A pool name is unique per agent: a label that clashes with a ZFS pool or the directory pool loses.
+      if (m.name === DIRECTORY_POOL || pools.some((p) => p.name === m.name)) continue;
+      pools.push({ name: m.name, driver: "btrfs", mountpoint: m.mountpoint, sizeBytes: m.sizeBytes, freeBytes: m.freeBytes, health: m.health });
+    }
     const dir = path.join(this.opts.dataDir, "storage");
     await mkdir(dir, { recursive: true });
     const fs = await statfs(dir);
     pools.push({ name: DIRECTORY_POOL, driver: "directory", mountpoint: dir, sizeBytes: fs.blocks * fs.bsize, freeBytes: fs.bavail * fs.bsize, health: "ONLINE" });
     return pools;
+  }
+
+  private async refreshBtrfsMounts() {
+    const mounted = await BtrfsDriver.listMounted();
+    this.btrfsMounts.clear();
+    for (const m of mounted) this.btrfsMounts.set(m.name, m.mountpoint);
+    return mounted;
   }
 
   private roles(): Array<"database" | "storage"> {
@@ -103,6 +126,7 @@ export class Agent {
     }
     if (!this.state && !this.opts.coordinatorUrl) throw new Error("NO_COORDINATOR: pass --coordinator ws://HOST:PORT/agent");
     await chmod(this.opts.dataDir, 0o755).catch(() => {}); // the service user runs our restore_command helper from here
+    if (this.roles().includes("storage")) await this.refreshBtrfsMounts(); // protected clusters on btrfs resume next
     await this.services.protection.resumeAll();
     await cleanUpUnfinishedClones({ agent: this.services }, (m) => this.log("warn", m));
     await resumeReadyClones({ agent: this.services }, (m) => this.log("warn", m));

@@ -39,7 +39,7 @@ export const ZPrimary = z.object({
   version: z.number().int().nullable(),
 });
 
-export const ZPoolRef = z.object({ name: z.string().min(1).max(200), driver: z.enum(["zfs", "directory"]) });
+export const ZPoolRef = z.object({ name: z.string().min(1).max(200), driver: z.enum(["zfs", "directory", "btrfs"]) });
 
 export const ZProtection = z.object({
   clusterId: z.string().min(1),

@@ -25,7 +25,7 @@ export type TDiscoveredCluster = z.infer<typeof ZDiscoveredCluster>;
 
 export const ZPoolInfo = z.object({
   name: z.string(),
-  driver: z.enum(["zfs", "directory"]),
+  driver: z.enum(["zfs", "directory", "btrfs"]),
   mountpoint: z.string(),
   sizeBytes: z.number(),
   freeBytes: z.number(),

@@ -4,11 +4,12 @@ import { existsSync } from "node:fs";
 import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { freePort, isPortFree } from "@tideline/postgres";
+import type { StorageDriverKind } from "../storage";
 
 export interface CloneRecord {
   cloneId: string;
   cluster: string;
-  pool: { name: string; driver: "zfs" | "directory" };
+  pool: { name: string; driver: StorageDriverKind };
   dataset: string;
   dataDir: string;
   socketDir: string;

@@ -1,5 +1,6 @@
 // storage.configure: compression, dedup and recordsize on POOL/tideline, which every cluster's
-// datasets inherit (new writes only: ZFS does not rewrite existing blocks).
+// datasets inherit (new writes only: ZFS does not rewrite existing blocks). btrfs takes compression
+// only.
 import { JobKinds } from "@tideline/protocol";
 import { JobError, type JobContext } from "./job-context";
 
@@ -12,15 +13,19 @@ export async function configureStorage(ctx: JobContext, raw: unknown) {
   if (p.compression !== undefined) props.compression = p.compression;
   if (p.dedup !== undefined) props.dedup = p.dedup ? "on" : "off";
   if (p.recordsize !== undefined) props.recordsize = p.recordsize;
-  if (driver.kind !== "zfs" && Object.keys(props).length > 0) {
+  if (driver.kind === "directory" && Object.keys(props).length > 0) {
     throw new JobError("NOT_SUPPORTED_BY_DRIVER", `pool ${p.pool.name} is a directory pool: compression, dedup and recordsize need ZFS`);
+  }
+  if (driver.kind === "btrfs" && (p.dedup === true || p.recordsize !== undefined)) {
+    throw new JobError("NOT_SUPPORTED_BY_DRIVER", `pool ${p.pool.name} is a btrfs filesystem: it compresses, but dedup and recordsize need ZFS`);
   }
   try {
     if (Object.keys(props).length) await driver.setProperties(dataset, props);
   } catch (err) {
-    throw new JobError("PROPERTY_REJECTED", `ZFS refused ${JSON.stringify(props)} on ${dataset}: ${(err as Error).message}`);
+    throw new JobError("PROPERTY_REJECTED", `${driver.kind === "btrfs" ? "btrfs" : "ZFS"} refused ${JSON.stringify(props)} on ${dataset}: ${(err as Error).message}`);
   }
-  const properties = driver.kind === "zfs" ? await driver.getProperties(dataset, ["compression", "dedup", "recordsize", "compressratio"]) : {};
+  const shown = { zfs: ["compression", "dedup", "recordsize", "compressratio"], btrfs: ["compression", "dedup"], directory: [] }[driver.kind];
+  const properties = shown.length > 0 ? await driver.getProperties(dataset, shown) : {};
   ctx.progress(1, { message: `${dataset}: ${Object.entries(properties).map(([k, v]) => `${k}=${v}`).join(" ")}` });
   return { dataset, properties };
 }

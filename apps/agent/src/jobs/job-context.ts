@@ -1,5 +1,5 @@
 import type { ProtectionManager } from "../protection/manager";
-import type { StorageDriver } from "../storage";
+import type { StorageDriver, StorageDriverKind } from "../storage";
 
 // What a running job may do: report progress and log lines, notice cancellation.
 export interface JobContext {
@@ -16,8 +16,8 @@ export interface JobContext {
 export interface AgentServices {
   dataDir: string;
   name: string;
-  /** The driver of one of this agent's pools (`zfs` pool name, or the directory pool). */
-  storage: (pool: { name: string; driver: "zfs" | "directory" }) => StorageDriver;
+  /** The driver of one of this agent's pools (`zfs` pool name, mounted btrfs filesystem, or the directory pool). */
+  storage: (pool: { name: string; driver: StorageDriverKind }) => StorageDriver;
   protection: ProtectionManager;
 }
 

@@ -23,7 +23,9 @@ export async function protectCluster(ctx: JobContext, raw: unknown) {
   if (p.recordsize) props.recordsize = p.recordsize;
 
   ctx.progress(0.02, { message: `creating datasets under ${ds.root}` });
-  await driver.createDataset(ds.root, driver.kind === "zfs" ? props : {});
+  // btrfs compresses (dedup off is all it knows); a directory pool has none of these.
+  const rootProps = driver.kind === "zfs" ? props : driver.kind === "btrfs" ? { compression: props.compression! } : {};
+  await driver.createDataset(ds.root, rootProps);
   for (const d of [ds.wal, ds.clones, ...(p.mode === "replica" ? [ds.replica] : [])]) await driver.createDataset(d);
   const walDir = await driver.mountpointOf(ds.wal);
   await chownToServiceUser(walDir, user);

@@ -1,6 +1,6 @@
 // The storage driver contract: what the agent needs from the storage host's datasets
 // (create/destroy, snapshot, clone, list, properties, space), split by capability as in
-// Database Lab Engine's thinclones, implemented over ZFS and over plain directories.
+// Database Lab Engine's thinclones, implemented over ZFS, btrfs and plain directories.
 
 export type StorageErrorCode =
   | "INVALID_NAME"
@@ -13,6 +13,7 @@ export type StorageErrorCode =
   | "SNAPSHOT_EXISTS"
   | "SNAPSHOT_HAS_CLONES"
   | "POOL_FULL"
+  | "PROPERTY_NOT_SUPPORTED"
   | "COMMAND_FAILED";
 
 export class StorageError extends Error {
@@ -30,7 +31,10 @@ export interface SnapshotInfo {
   /** The snapshot's short name (after the `@`). */
   name: string;
   createdAt: Date;
-  /** Space only this snapshot holds (ZFS `used`); a copy's full size for the directory driver. */
+  /**
+   * Space only this snapshot holds (ZFS `used`, btrfs's exclusive bytes); a copy's full size for
+   * the directory driver.
+   */
   usedBytes: number;
   referencedBytes: number;
   /** User properties (names with a `:`, e.g. `tideline:lsn`). */
@@ -94,8 +98,10 @@ export interface Inventory {
   poolStatus(): Promise<PoolStatus>;
 }
 
+export type StorageDriverKind = "zfs" | "directory" | "btrfs";
+
 export interface StorageDriver extends DatasetLifecycle, Snapshotter, Cloner, Inventory {
-  readonly kind: "zfs" | "directory";
-  /** The pool's name (zfs) or a label (directory); every dataset name starts with it. */
+  readonly kind: StorageDriverKind;
+  /** The pool's name (zfs) or a label (btrfs, directory); every dataset name starts with it. */
   readonly pool: string;
 }

@@ -1,5 +1,5 @@
-// One behaviour for both storage drivers: the same suite runs against a real (throwaway) ZFS pool
-// and against a directory.
+// One behaviour for every storage driver: the same suite runs against a real (throwaway) ZFS pool,
+// a real (loop-mounted) btrfs filesystem and a directory.
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { once } from "node:events";
@@ -10,13 +10,16 @@ import { dirname, join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Runner, run } from "../util/exec";
+import { BtrfsDriver } from "./btrfs-driver";
 import { DirectoryDriver } from "./directory-driver";
-import type { StorageDriver } from "./driver";
-import { createTestPool, ensureZfs } from "./testing";
+import type { StorageDriver, StorageDriverKind } from "./driver";
+import { btrfsAvailable, createBtrfsTestPool, createTestPool, ensureZfs } from "./testing";
 import { ZfsDriver } from "./zfs-driver";
 
 const MiB = 1024 * 1024;
 const zfsAvailable = await ensureZfs();
+const btrfsUsable = await btrfsAvailable();
+const compsizeInstalled = (await run("compsize", ["--help"], { allowFail: true }).catch(() => null)) !== null;
 
 interface Subject {
   driver: StorageDriver;
@@ -33,12 +36,22 @@ function recording(commands: string[][]): Runner {
   };
 }
 
-const subjects: Record<"zfs" | "directory", () => Promise<Subject>> = {
+const subjects: Record<StorageDriverKind, () => Promise<Subject>> = {
   async zfs() {
     const pool = await createTestPool({ sizeMiB: 1024 });
     const commands: string[][] = [];
     return {
       driver: new ZfsDriver(pool.name, { run: recording(commands) }),
+      pool: pool.name,
+      commands,
+      cleanup: pool.destroy,
+    };
+  },
+  async btrfs() {
+    const pool = await createBtrfsTestPool({ sizeMiB: 1024 });
+    const commands: string[][] = [];
+    return {
+      driver: new BtrfsDriver(pool.mountpoint, pool.name, { run: recording(commands) }),
       pool: pool.name,
       commands,
       cleanup: pool.destroy,
@@ -70,9 +83,15 @@ async function fill(path: string): Promise<void> {
   }
 }
 
-describe.each(["zfs", "directory"] as const)("%s storage driver", (kind) => {
-  describe.skipIf(kind === "zfs" && !zfsAvailable)(
-    kind === "zfs" ? "on a throwaway pool" : "in a temp directory",
+const where = {
+  zfs: "on a throwaway pool",
+  btrfs: "on a loop-mounted filesystem",
+  directory: "in a temp directory",
+};
+
+describe.each(["zfs", "directory", "btrfs"] as const)("%s storage driver", (kind) => {
+  describe.skipIf((kind === "zfs" && !zfsAvailable) || (kind === "btrfs" && !btrfsUsable))(
+    where[kind],
     () => {
       let s: Subject;
       let d: StorageDriver;
@@ -113,33 +132,48 @@ describe.each(["zfs", "directory"] as const)("%s storage driver", (kind) => {
         expect(await d.datasetExists(`${s.pool}/tideline`)).toBe(true);
       });
 
-      it.runIf(kind === "zfs")("turns compression on (and dedup off) for the tideline root", async () => {
-        await d.createDataset(ds("defaults/replica"));
-        expect(await d.getProperties(`${s.pool}/tideline`, ["compression", "dedup"])).toEqual({
-          compression: "on",
-          dedup: "off",
-        });
-        expect(await d.getProperties(ds("defaults/replica"), ["compression"])).toEqual({ compression: "on" });
-      });
-
-      it.runIf(kind === "zfs")("refuses to destroy a dataset in use and leaves it mounted", async () => {
-        const parent = ds("busy");
-        const child = ds("busy/wal");
-        await d.createDataset(child);
-        const holder = spawn("sleep", ["60"], { cwd: await d.mountpointOf(parent), stdio: "ignore" });
-        try {
-          await expect(d.destroyDataset(parent, { recursive: true })).rejects.toMatchObject({
-            code: "DATASET_BUSY",
+      it.runIf(kind !== "directory")(
+        "turns compression on (and dedup off) for the tideline root",
+        async () => {
+          await d.createDataset(ds("defaults/replica"));
+          expect(await d.getProperties(`${s.pool}/tideline`, ["compression", "dedup"])).toEqual({
+            compression: "on",
+            dedup: "off",
           });
-          expect(await d.mountpointOf(parent)).toBeTruthy();
-          await put(join(await d.mountpointOf(child), "000000010000000000000001"), "wal");
-        } finally {
-          holder.kill();
-          await once(holder, "exit");
-        }
-        await d.destroyDataset(parent, { recursive: true });
-        expect(await d.datasetExists(parent)).toBe(false);
-      });
+          expect(await d.getProperties(ds("defaults/replica"), ["compression"])).toEqual({
+            compression: "on",
+          });
+          if (kind === "btrfs") {
+            // what the kernel will do with new files, not only what the sidecar says
+            const mountpoint = await d.mountpointOf(ds("defaults/replica"));
+            const { stdout } = await run("btrfs", ["property", "get", mountpoint, "compression"]);
+            expect(stdout.trim()).toBe("compression=zstd");
+          }
+        },
+      );
+
+      // btrfs itself deletes a subvolume in use; the driver refuses as ZFS does.
+      it.runIf(kind !== "directory")(
+        "refuses to destroy a dataset in use and leaves it mounted",
+        async () => {
+          const parent = ds("busy");
+          const child = ds("busy/wal");
+          await d.createDataset(child);
+          const holder = spawn("sleep", ["60"], { cwd: await d.mountpointOf(parent), stdio: "ignore" });
+          try {
+            await expect(d.destroyDataset(parent, { recursive: true })).rejects.toMatchObject({
+              code: "DATASET_BUSY",
+            });
+            expect(await d.mountpointOf(parent)).toBeTruthy();
+            await put(join(await d.mountpointOf(child), "000000010000000000000001"), "wal");
+          } finally {
+            holder.kill();
+            await once(holder, "exit");
+          }
+          await d.destroyDataset(parent, { recursive: true });
+          expect(await d.datasetExists(parent)).toBe(false);
+        },
+      );
 
       it("snapshots with user properties, listed oldest first with their sizes", async () => {
         const replica = ds("snap/replica");
@@ -255,7 +289,8 @@ describe.each(["zfs", "directory"] as const)("%s storage driver", (kind) => {
         expect(used.usedBytes).toBeGreaterThanOrEqual(3.8 * MiB);
         expect(used.snapshotsBytes).toBeGreaterThanOrEqual(1.9 * MiB);
         expect(used.availableBytes).toBeGreaterThan(0);
-        if (kind === "zfs") expect(used.compressRatio).toBeGreaterThanOrEqual(1);
+        if (kind === "zfs" || (kind === "btrfs" && compsizeInstalled))
+          expect(used.compressRatio).toBeGreaterThanOrEqual(1);
         else expect(used.compressRatio).toBeUndefined();
         const [listed] = await d.listDatasets(replica);
         expect(listed!.usedBytes).toBeGreaterThanOrEqual(3.8 * MiB);
@@ -266,6 +301,22 @@ describe.each(["zfs", "directory"] as const)("%s storage driver", (kind) => {
         expect(status.health).toBe("ONLINE");
         expect(status.freeBytes).toBeGreaterThan(0);
         expect(status.sizeBytes).toBeGreaterThanOrEqual(status.freeBytes);
+      });
+
+      it("snapshots a dataset's own files, not its child datasets'", async () => {
+        const parent = ds("nest");
+        const child = ds("nest/child");
+        await d.createDataset(child);
+        await put(join(await d.mountpointOf(parent), "own"), "parent");
+        await put(join(await d.mountpointOf(child), "f"), "child");
+        await d.snapshot(parent, "s1");
+        await d.clone(parent, "s1", ds("nest-clone"));
+        const copy = await d.mountpointOf(ds("nest-clone"));
+        expect(await readFile(join(copy, "own"), "utf8")).toBe("parent");
+        expect(existsSync(join(copy, "child", "f"))).toBe(false);
+        expect(await d.datasetExists(ds("nest-clone/child"))).toBe(false);
+        await d.destroyDataset(ds("nest-clone"));
+        await d.destroyDataset(parent, { recursive: true });
       });
 
       it("refuses invalid names with INVALID_NAME before running any command", async () => {
@@ -297,6 +348,56 @@ describe.each(["zfs", "directory"] as const)("%s storage driver", (kind) => {
   );
 });
 
+describe.skipIf(!btrfsUsable)("btrfs storage driver: space as the disk counts it", () => {
+  it("a restore point holds the blocks rewritten after it, and destroying it frees them", async () => {
+    const pool = await createBtrfsTestPool({ sizeMiB: 512 });
+    try {
+      const d = new BtrfsDriver(pool.mountpoint, pool.name);
+      const replica = `${pool.name}/tideline/c1/replica`;
+      // random bytes do not compress; off keeps the sizes exact all the same
+      await d.createDataset(replica, { compression: "off" });
+      const file = join(await d.mountpointOf(replica), "base");
+      await put(file, randomBytes(2 * MiB));
+      await d.snapshot(replica, "rp1");
+      await put(file, randomBytes(2 * MiB)); // a rewrite: only rp1 still holds the first 2 MiB
+      await d.snapshot(replica, "rp2");
+
+      const [rp1, rp2] = await d.listSnapshots(replica);
+      expect(rp1!.usedBytes).toBeGreaterThanOrEqual(2 * MiB);
+      expect(rp1!.usedBytes).toBeLessThan(2.1 * MiB);
+      expect(rp1!.referencedBytes).toBeGreaterThanOrEqual(2 * MiB);
+      expect(rp1!.referencedBytes).toBeLessThan(2.1 * MiB);
+      // rp2 shares all its blocks with the live data: destroying it alone frees next to nothing
+      expect(rp2!.usedBytes).toBeLessThan(0.1 * MiB);
+      expect(rp2!.referencedBytes).toBeGreaterThanOrEqual(2 * MiB);
+      const before = await d.spaceUsed(replica);
+      expect(before.usedBytes).toBeGreaterThanOrEqual(4 * MiB);
+      expect(before.usedBytes).toBeLessThan(4.2 * MiB);
+      expect(before.snapshotsBytes).toBeGreaterThanOrEqual(2 * MiB);
+      expect(before.snapshotsBytes).toBeLessThan(2.2 * MiB);
+
+      // The disk agrees: destroying rp1 gives its 2 MiB back to the filesystem.
+      const free = async () => {
+        await run("btrfs", ["filesystem", "sync", pool.mountpoint]);
+        return (await d.poolStatus()).freeBytes;
+      };
+      const freeBefore = await free();
+      await d.destroySnapshot(replica, "rp1");
+      // a commit wakes the cleaner, which frees the blocks; `subvolume sync` waits until it is done
+      await run("btrfs", ["filesystem", "sync", pool.mountpoint]);
+      await run("btrfs", ["subvolume", "sync", pool.mountpoint]);
+      const freed = (await free()) - freeBefore;
+      expect(freed).toBeGreaterThanOrEqual(1.9 * MiB);
+      expect(freed).toBeLessThan(2.5 * MiB);
+      const after = await d.spaceUsed(replica);
+      expect(after.usedBytes).toBeGreaterThanOrEqual(2 * MiB);
+      expect(after.usedBytes).toBeLessThan(2.2 * MiB);
+    } finally {
+      await pool.destroy();
+    }
+  });
+});
+
 describe("a full pool", () => {
   it.skipIf(!zfsAvailable)("zfs: commands that need space fail with POOL_FULL", async () => {
     const pool = await createTestPool({ sizeMiB: 64 });
@@ -306,6 +407,23 @@ describe("a full pool", () => {
       await fill(join(await d.mountpointOf(`${pool.name}/fill`), "ballast"));
       await expect(d.createDataset(`${pool.name}/more`)).rejects.toMatchObject({ code: "POOL_FULL" });
       await expect(d.snapshot(`${pool.name}/fill`, "s1")).rejects.toMatchObject({ code: "POOL_FULL" });
+    } finally {
+      await pool.destroy();
+    }
+  });
+
+  // btrfs keeps metadata space aside, so creating a subvolume or snapshotting one still works on a
+  // full filesystem; what fails is writing the sidecar, and the driver undoes the rest.
+  it.skipIf(!btrfsUsable)("btrfs: commands that need space fail with POOL_FULL", async () => {
+    const pool = await createBtrfsTestPool({ sizeMiB: 128 });
+    try {
+      const d = new BtrfsDriver(pool.mountpoint, pool.name);
+      await d.createDataset(`${pool.name}/fill`);
+      await fill(join(await d.mountpointOf(`${pool.name}/fill`), "ballast"));
+      await expect(d.createDataset(`${pool.name}/more`)).rejects.toMatchObject({ code: "POOL_FULL" });
+      expect(await d.datasetExists(`${pool.name}/more`)).toBe(false);
+      await expect(d.snapshot(`${pool.name}/fill`, "s1")).rejects.toMatchObject({ code: "POOL_FULL" });
+      expect(await d.listSnapshots(`${pool.name}/fill`)).toEqual([]);
     } finally {
       await pool.destroy();
     }
