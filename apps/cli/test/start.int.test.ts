@@ -19,6 +19,8 @@ describe("tideline start", () => {
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
 
+  let urls: { consoleUrl: string; coordinatorUrl: string };
+
   async function start() {
     const [consolePort, coordinatorPort] = [await freePort(), await freePort()];
     proc = spawnTs("apps/cli/src/main.ts", ["start", "--data-dir", dataDir, "--console-port", String(consolePort), "--coordinator-port", String(coordinatorPort)]);
@@ -26,7 +28,8 @@ describe("tideline start", () => {
       if (proc!.proc.exitCode !== null) throw new Error(proc!.output());
       return proc!.output().includes("tideline: ready");
     }, 180_000, 250);
-    return { consoleUrl: `http://127.0.0.1:${consolePort}`, coordinatorUrl: `http://127.0.0.1:${coordinatorPort}` };
+    urls = { consoleUrl: `http://127.0.0.1:${consolePort}`, coordinatorUrl: `http://127.0.0.1:${coordinatorPort}` };
+    return urls;
   }
 
   it("brings up inventory, coordinator, console and a local agent from an empty folder", async () => {
@@ -47,9 +50,22 @@ describe("tideline start", () => {
     expect(agents[0]).toMatchObject({ name: "local", connected: true, roles: ["database", "storage"] });
   });
 
-  it("stops cleanly on Ctrl-C and reuses the same data on the next start", async () => {
-    await proc!.kill("SIGINT");
-    expect(proc!.output()).toContain("stopping");
+  it("stops cleanly on Ctrl-C, even with a browser's live subscription open, and reuses the same data on the next start", async () => {
+    // a signed-in browser keeps the console's live-update stream open; `next start` alone would wait for it
+    const [, password] = /password:\s+(\S{12,})/.exec(proc!.output()) ?? [];
+    const session = await fetch(`${urls.consoleUrl}/api/session`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email: "admin@tideline.local", password }) });
+    expect(session.ok).toBe(true);
+    const cookie = session.headers.get("set-cookie")!.split(";")[0]!;
+    const live = await fetch(`${urls.consoleUrl}/api/trpc/live.onChange?input=${encodeURIComponent('{"json":{}}')}`, { headers: { cookie } });
+    expect(live.headers.get("content-type")).toContain("text/event-stream");
+    const exited = new Promise<number | null>((r) => proc!.proc.once("exit", (code) => r(code)));
+    const t0 = Date.now();
+    proc!.proc.kill("SIGINT");
+    // well under the 30 s the console took when it waited for the stream
+    expect(await Promise.race([exited, new Promise((r) => setTimeout(() => r("still running"), 15_000))])).toBe(0);
+    expect(Date.now() - t0).toBeLessThan(15_000);
+    expect(proc!.output()).toContain("tideline: stopped");
+    await live.body?.cancel().catch(() => {});
     await start();
     expect(proc!.output()).not.toMatch(/password:\s+\S{12,}\s+\(also/);
     const { stdout } = await cli(["agents", "list", "--json", "--data-dir", dataDir]);

@@ -136,8 +136,10 @@ export async function startCoordinator(opts: StartOptions): Promise<RunningCoord
       c.dispatcher.stop();
       scheduler.stop();
       for (const ws of wss.clients) ws.close(1001, "coordinator shutting down");
-      await new Promise<void>((r) => server.close(() => r()));
+      // server.close() waits for every open connection: live subscriptions never end by themselves
+      const closing = new Promise<void>((r) => server.close(() => r()));
       server.closeAllConnections();
+      await closing;
       await pool.query("UPDATE agents SET connected = false WHERE coordinator_id = $1", [id]).catch(() => {});
       await bus.close();
       await pool.end();

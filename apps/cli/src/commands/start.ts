@@ -115,10 +115,17 @@ export async function startTideline(opts: StartOptions): Promise<void> {
     throw new CliError("ALREADY_RUNNING", `Tideline is already running from ${dataDir} (pid ${previous.pid}); console at ${previous.consoleUrl}`);
   }
 
+  // Stopped in reverse order of starting; the child processes (console, agent) first and together.
   const stops: Array<() => Promise<void>> = [];
+  const children: Array<() => Promise<void>> = [];
+  let stopping = false;
   const shutdown = async (code: number) => {
+    if (stopping) return; // Ctrl-C reaches us and the children at once; a second one changes nothing
+    stopping = true;
     say("stopping…");
+    await Promise.all(children.map((stop) => stop().catch(() => {})));
     for (const stop of stops.reverse()) await stop().catch(() => {});
+    say("stopped");
     process.exit(code);
   };
   process.on("SIGINT", () => void shutdown(0));
@@ -163,7 +170,8 @@ export async function startTideline(opts: StartOptions): Promise<void> {
     if (demo) agentArgs.push("--pgdata", demo.pgdata);
     if (!existsSync(path.join(agentDir, "agent.json"))) agentArgs.push("--enroll-token", await createEnrollmentTokenDirect(db));
     const agent = spawnLogged(process.execPath, ["--import", "tsx", path.join(REPO, "apps/agent/src/main.ts"), ...agentArgs], path.join(dataDir, "logs", "agent.log"), {});
-    stops.push(() => stopChild(agent));
+    // the agent stops its replicas and clones (pg_ctl fast) before it exits
+    children.push(() => stopChild(agent, 20_000));
 
     let consoleUrl: string | null = null;
     if (opts.console !== false) {
@@ -179,7 +187,9 @@ export async function startTideline(opts: StartOptions): Promise<void> {
         TIDELINE_COORDINATOR_URL: coordinator.url,
         PORT: String(consolePort),
       }, consoleDir);
-      stops.push(() => stopChild(consoleProc));
+      // `next start` waits for open connections (a browser's live subscription never ends): it holds
+      // no state, so it gets a moment to finish requests in flight and is then killed
+      children.push(() => stopChild(consoleProc, 2_000));
       consoleUrl = `http://127.0.0.1:${consolePort}`;
       await waitUntil(async () => (await fetch(consoleUrl!).catch(() => null)) !== null, 60_000, "the console to answer");
     }
@@ -238,10 +248,10 @@ function spawnLogged(cmd: string, args: string[], logFile: string, env: NodeJS.P
   return child;
 }
 
-function stopChild(child: ChildProcess): Promise<void> {
+function stopChild(child: ChildProcess, graceMs: number): Promise<void> {
   return new Promise((resolve) => {
     if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    const kill = setTimeout(() => child.kill("SIGKILL"), 30_000); // the agent stops replicas and clones first
+    const kill = setTimeout(() => child.kill("SIGKILL"), graceMs);
     child.once("exit", () => {
       clearTimeout(kill);
       resolve();
