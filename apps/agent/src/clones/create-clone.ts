@@ -8,7 +8,7 @@ import type { TCloneSpec } from "@tideline/protocol";
 import type { JobContext } from "../jobs/job-context";
 import { JobError } from "../jobs/job-context";
 import { type CloneRecord, allocatePort, forgetClone, loadClones, saveClone } from "./clone-registry";
-import { createCloneLogin, prepareRecovery, runRecovery, stopServer } from "./recover";
+import { createCloneLogin, endReplayTuning, prepareRecovery, runRecovery, stopServer } from "./recover";
 
 export function advertisedHost(): string {
   return process.env.TIDELINE_ADVERTISE_HOST ?? "127.0.0.1";
@@ -51,6 +51,7 @@ export async function createClone(ctx: JobContext, spec: TCloneSpec, purpose: "r
     logFile: path.join(ctx.agent.protection.logDir, `clone-${spec.cloneId}.log`),
     action: "promote" as const,
     listen: "*",
+    tuneReplay: true,
     signal: ctx.signal,
     onProgress: (f: number, message?: string) => ctx.progress(0.1 + f * 0.85, { message }),
   };
@@ -58,6 +59,7 @@ export async function createClone(ctx: JobContext, spec: TCloneSpec, purpose: "r
     await prepareRecovery(o);
     ctx.progress(0.1, { message: `recovering on port ${port} to ${describeTarget(spec)}` });
     const reached = await runRecovery(o);
+    await endReplayTuning(o);
     await createCloneLogin(o, spec);
     record.state = "ready";
     await saveClone(ctx.agent.dataDir, record);

@@ -1,8 +1,11 @@
 // Recovering a copied data directory to a target: the settings DESIGN.md lists (marked block in
 // postgresql.auto.conf, recovery.signal, backup_label for shared-storage points), starting it as
 // the service user, and watching replay until it is promoted, paused, or fails with its log.
+// Clones replay with settings tuned for speed (replayTuning), and the ones that must not outlive
+// replay are taken back before the clone is handed over (endReplayTuning).
 import { existsSync } from "node:fs";
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { compareLsn, lsnDiffBytes } from "@tideline/core";
@@ -24,6 +27,8 @@ export interface RecoveryOptions {
   logFile: string;
   action: "promote" | "pause";
   listen: string;
+  /** A disposable clone: replay with replayTuning() (a disaster-recovery restore keeps its source's settings). */
+  tuneReplay?: boolean;
   signal: AbortSignal;
   onProgress: (fraction: number, message?: string) => void;
 }
@@ -45,8 +50,65 @@ export async function prepareRecovery(o: RecoveryOptions): Promise<void> {
       await chownToServiceUser(path.join(o.dataDir, "tablespace_map"), user);
     }
   }
+  await writeManagedBlock(o.dataDir, { ...recoverySettings(o), ...(o.tuneReplay ? replayTuning().duringReplay : {}) });
+  await writeFile(path.join(o.dataDir, "recovery.signal"), "");
+  await chownToServiceUser(path.join(o.dataDir, "recovery.signal"), user);
+  await chownToServiceUser(o.socketDir, user);
+}
+
+type Settings = Record<string, string | number | boolean>;
+
+/**
+ * Replay tuning for a clone, measured step by step in bench/replay-tuning.ts (bench/README.md,
+ * "Replay tuning"). Replay is one process applying WAL records to pages; what slows it is waiting
+ * for pages it has to read and evicting dirty pages it has to write:
+ * - recovery_prefetch=on with maintenance_io_concurrency=64 reads ahead the blocks upcoming
+ *   records touch (PostgreSQL 15's default io concurrency of 10 leaves most of that on the table);
+ * - shared_buffers sized for replay keeps the pages the WAL touches in memory, so the startup
+ *   process does not write dirty pages back to storage one by one to make room;
+ * - checkpoint_timeout/max_wal_size large: no restartpoint (a full write-out and fsync of dirty
+ *   buffers) in the middle of replay; the checkpoint after promotion writes them once.
+ * fsync=off during replay was measured too and left out: with no restartpoints there is hardly an
+ * fsync to save, and it would need a full sync of the clone before hand-over.
+ * Which persist after hand-over: shared_buffers (sized for the storage host, not the primary the
+ * data directory was copied from, and PGC_POSTMASTER: resetting it would change the clone's memory
+ * at its next restart only), recovery_prefetch and maintenance_io_concurrency (cheap, and the
+ * latter helps the DBA's maintenance on the clone as well). checkpoint_timeout and max_wal_size go
+ * back to the source's values (afterReplay): with them a DBA's writes would pile up WAL and make
+ * a crash of the clone replay for a long time.
+ */
+export function replayTuning(totalMemoryBytes = os.totalmem()): { duringReplay: Settings; replayOnly: string[] } {
+  // a sixteenth of the host's memory, between 128 MB (PostgreSQL's default) and 1 GB: several
+  // clones share the storage host, and shared memory is only backed once touched
+  const mb = Math.max(128, Math.min(1024, Math.floor(totalMemoryBytes / 16 / 2 ** 20)));
+  return {
+    duringReplay: {
+      recovery_prefetch: "on",
+      maintenance_io_concurrency: 64,
+      shared_buffers: `${mb}MB`,
+      checkpoint_timeout: "1d",
+      max_wal_size: "64GB",
+    },
+    replayOnly: ["checkpoint_timeout", "max_wal_size"],
+  };
+}
+
+/**
+ * After promotion, before the clone is handed over: the replay-only settings leave the managed
+ * block and the server reloads (both are PGC_SIGHUP). The checkpoint that promotion requested
+ * paces itself by the reloaded checkpoint_timeout from then on.
+ */
+export async function endReplayTuning(o: RecoveryOptions): Promise<void> {
+  if (!o.tuneReplay) return;
+  const { duringReplay, replayOnly } = replayTuning();
+  const kept = Object.fromEntries(Object.entries(duringReplay).filter(([k]) => !replayOnly.includes(k)));
+  await writeManagedBlock(o.dataDir, { ...recoverySettings(o), ...kept });
+  await psqlExec({ port: o.port, host: o.socketDir, binDir: o.binDir }, "SELECT pg_reload_conf()");
+}
+
+function recoverySettings(o: RecoveryOptions): Settings {
   const t = o.spec.recoveryTarget;
-  const settings: Record<string, string | number | boolean> = {
+  const settings: Settings = {
     port: o.port,
     listen_addresses: o.listen,
     unix_socket_directories: o.socketDir,
@@ -68,10 +130,7 @@ export async function prepareRecovery(o: RecoveryOptions): Promise<void> {
   if (t.time) settings.recovery_target_time = pgTimestamp(t.time);
   else if (t.lsn) settings.recovery_target_lsn = t.lsn;
   else if (t.name) settings.recovery_target_name = t.name;
-  await writeManagedBlock(o.dataDir, settings);
-  await writeFile(path.join(o.dataDir, "recovery.signal"), "");
-  await chownToServiceUser(path.join(o.dataDir, "recovery.signal"), user);
-  await chownToServiceUser(o.socketDir, user);
+  return settings;
 }
 
 /** Start the server and wait until recovery ended (promoted) or paused at the target. */
