@@ -7,7 +7,11 @@ import { CLUSTER, waitForJob, waitProtected } from "../support/protected-cluster
 test("a viewer finds no secret in any page or API answer", async ({ page, signIn, api }) => {
   test.setTimeout(240_000);
   await waitProtected(api);
-  const { cloneId, jobId } = await api.restore.create.mutate({ cluster: CLUSTER, target: { kind: "latest" }, ttl: "1h" });
+  const { cloneId, jobId } = await api.restore.create.mutate({
+    cluster: CLUSTER,
+    target: { kind: "latest" },
+    ttl: "1h",
+  });
   try {
     expect((await waitForJob(api, jobId, 180_000)).state).toBe("succeeded");
     // the owner (the admin) sees the password in the connection string: that is the secret to look for

@@ -18,7 +18,7 @@ const CONNECTION = {
 
 const HELP = `tideline — PostgreSQL point-in-time recovery
 
-  tideline start [--data-dir DIR] [--console-port N] [--coordinator-port N] [--no-demo] [--no-console]
+  tideline start [--data-dir DIR] [--console-port N] [--coordinator-port N] [--no-demo] [--no-console] [--no-btrfs]
   tideline agent run --coordinator ws://HOST:PORT/agent --enroll-token T [--data-dir DIR] [--name N] [--roles database,storage]
   tideline enroll-token create [--ttl-minutes N] [--json]
   tideline agents list [--json]
@@ -64,13 +64,14 @@ const api = (v: Record<string, unknown>) => connect(v as never).client;
 
 const commands: Record<string, Command> = {
   start: async (argv) => {
-    const { values } = parseArgs({ args: argv, options: { "data-dir": { type: "string" }, "console-port": { type: "string" }, "coordinator-port": { type: "string" }, "no-console": { type: "boolean" }, "no-demo": { type: "boolean" } } });
+    const { values } = parseArgs({ args: argv, options: { "data-dir": { type: "string" }, "console-port": { type: "string" }, "coordinator-port": { type: "string" }, "no-console": { type: "boolean" }, "no-demo": { type: "boolean" }, "no-btrfs": { type: "boolean" } } });
     await startTideline({
       dataDir: values["data-dir"],
       consolePort: values["console-port"] ? Number(values["console-port"]) : undefined,
       coordinatorPort: values["coordinator-port"] ? Number(values["coordinator-port"]) : undefined,
       console: !values["no-console"],
       demo: !values["no-demo"],
+      btrfs: !values["no-btrfs"],
     });
   },
   "agent run": async (argv) => {

@@ -6,6 +6,7 @@ import { promisify } from "node:util";
 import { freePort } from "@tideline/postgres";
 import { makeTempDir } from "@tideline/postgres";
 import { type Proc, REPO_ROOT, spawnTs, waitFor } from "@tideline/testkit";
+import { btrfsUnavailable } from "../src/commands/local-btrfs";
 import { afterAll, describe, expect, it } from "vitest";
 
 const exec = promisify(execFile);
@@ -48,6 +49,17 @@ describe("tideline start", () => {
     });
     expect(agents).toHaveLength(1);
     expect(agents[0]).toMatchObject({ name: "local", connected: true, roles: ["database", "storage"] });
+
+    // as root where the kernel has btrfs, the local pool is a loop-mounted btrfs file in the data folder
+    if (!(await btrfsUnavailable())) {
+      const pools = await waitFor("the local btrfs pool", async () => {
+        const { stdout } = await cli(["storage", "list", "--json", "--data-dir", dataDir]);
+        const list = JSON.parse(stdout) as Array<{ ref: string; driver: string; mountpoint: string }>;
+        return list.some((p) => p.driver === "btrfs" && p.mountpoint.startsWith(dataDir)) ? list : null;
+      });
+      expect(pools.find((p) => p.driver === "btrfs" && p.mountpoint.startsWith(dataDir))).toMatchObject({ ref: "local/local-btrfs", mountpoint: path.join(dataDir, "storage-btrfs") });
+      expect(proc!.output()).toContain("storage:      local/local-btrfs, btrfs on");
+    }
   });
 
   it("stops cleanly on Ctrl-C, even with a browser's live subscription open, and reuses the same data on the next start", async () => {
@@ -65,6 +77,8 @@ describe("tideline start", () => {
     expect(await Promise.race([exited, new Promise((r) => setTimeout(() => r("still running"), 15_000))])).toBe(0);
     expect(Date.now() - t0).toBeLessThan(15_000);
     expect(proc!.output()).toContain("tideline: stopped");
+    // the local btrfs pool is unmounted with everything else
+    expect((await exec("findmnt", ["-n", path.join(dataDir, "storage-btrfs")]).catch((e: { code: number }) => e)).code).toBe(1);
     await live.body?.cancel().catch(() => {});
     await start();
     expect(proc!.output()).not.toMatch(/password:\s+\S{12,}\s+\(also/);

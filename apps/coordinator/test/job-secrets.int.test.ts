@@ -5,10 +5,18 @@
 import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { createApiClient } from "@tideline/client";
-import { type CoordinatorProc, REPO_ROOT, spawnCoordinator, startInventory, type TestInventory, waitFor, waitForJob } from "@tideline/testkit";
+import {
+  type CoordinatorProc,
+  REPO_ROOT,
+  spawnCoordinator,
+  startInventory,
+  type TestInventory,
+  waitFor,
+  waitForJob,
+} from "@tideline/testkit";
 import pg from "pg";
-import WebSocket from "ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import WebSocket from "ws";
 
 const FAST = { TIDELINE_LEASE_MS: "5000", TIDELINE_HEARTBEAT_MS: "500", TIDELINE_SWEEP_MS: "300" };
 const REPLICATION_PASSWORD = "Repl-Pa55-unique-7f3a9c";
@@ -17,7 +25,12 @@ const SERVER_PASSWORD = "Clone-Pa55-unique-b81e2d";
 interface Frame {
   id: string;
   type: string;
-  payload: Record<string, unknown> & { jobId?: string; attempt?: number; kind?: string; payload?: Record<string, unknown> };
+  payload: Record<string, unknown> & {
+    jobId?: string;
+    attempt?: number;
+    kind?: string;
+    payload?: Record<string, unknown>;
+  };
 }
 
 /** A minimal agent: enrolls, says HELLO, records every frame, answers on request. */
@@ -31,18 +44,34 @@ async function rawAgent(wsUrl: string, enrollToken: string) {
     return ws;
   };
   let seq = 0;
-  const send = (ws: WebSocket, type: string, payload: unknown) => ws.send(JSON.stringify({ v: 1, id: `f${++seq}`, type, payload }));
+  const send = (ws: WebSocket, type: string, payload: unknown) =>
+    ws.send(JSON.stringify({ v: 1, id: `f${++seq}`, type, payload }));
   const first = await open();
   send(first, "ENROLL", { token: enrollToken, hostname: "raw-agent", name: "raw1" });
   const enrolled = await waitFor("ENROLLED", () => frames.find((f) => f.type === "ENROLLED"));
   const ws = await open();
   first.close();
-  send(ws, "HELLO", { agentId: enrolled.payload.agentId, secret: enrolled.payload.secret, hostname: "raw-agent", version: "0", roles: ["database", "storage"], capabilities: caps, clusters: [], runningJobs: [] });
+  send(ws, "HELLO", {
+    agentId: enrolled.payload.agentId,
+    secret: enrolled.payload.secret,
+    hostname: "raw-agent",
+    version: "0",
+    roles: ["database", "storage"],
+    capabilities: caps,
+    clusters: [],
+    runningJobs: [],
+  });
   await waitFor("WELCOME", () => frames.find((f) => f.type === "WELCOME"));
   return {
     frames,
-    dispatched: (jobId: string) => waitFor(`dispatch of ${jobId}`, () => frames.filter((f) => f.type === "JOB_DISPATCH" && f.payload.jobId === jobId).at(-1)),
-    answer: (d: Frame, body: { ok: true; result: unknown } | { ok: false; error: { code: string; message: string } }) => {
+    dispatched: (jobId: string) =>
+      waitFor(`dispatch of ${jobId}`, () =>
+        frames.filter((f) => f.type === "JOB_DISPATCH" && f.payload.jobId === jobId).at(-1),
+      ),
+    answer: (
+      d: Frame,
+      body: { ok: true; result: unknown } | { ok: false; error: { code: string; message: string } },
+    ) => {
       send(ws, "JOB_ACCEPTED", { jobId: d.payload.jobId, attempt: d.payload.attempt });
       send(ws, "JOB_RESULT", { jobId: d.payload.jobId, attempt: d.payload.attempt, ...body });
     },
@@ -51,8 +80,23 @@ async function rawAgent(wsUrl: string, enrollToken: string) {
 }
 
 function tideline(coordUrl: string, token: string, ...args: string[]): unknown {
-  const r = spawnSync(process.execPath, ["--import", "tsx", path.join(REPO_ROOT, "apps/cli/src/main.ts"), ...args, "--url", coordUrl, "--token", token, "--json"], { cwd: REPO_ROOT, encoding: "utf8" });
-  if (r.status !== 0) throw new Error(`tideline ${args.join(" ")} exited ${r.status}: ${r.stdout}${r.stderr}`);
+  const r = spawnSync(
+    process.execPath,
+    [
+      "--import",
+      "tsx",
+      path.join(REPO_ROOT, "apps/cli/src/main.ts"),
+      ...args,
+      "--url",
+      coordUrl,
+      "--token",
+      token,
+      "--json",
+    ],
+    { cwd: REPO_ROOT, encoding: "utf8" },
+  );
+  if (r.status !== 0)
+    throw new Error(`tideline ${args.join(" ")} exited ${r.status}: ${r.stdout}${r.stderr}`);
   return JSON.parse(r.stdout);
 }
 
@@ -69,7 +113,9 @@ describe("job secrets", () => {
     agent = await rawAgent(coord.wsUrl, token);
     // a viewer and their token, made the way a script would: with the CLI
     tideline(coord.url, inv.adminToken, "users", "create", "vera", "--role", "viewer");
-    viewerToken = (tideline(coord.url, inv.adminToken, "tokens", "create", "--user", "vera") as { token: string }).token;
+    viewerToken = (
+      tideline(coord.url, inv.adminToken, "tokens", "create", "--user", "vera") as { token: string }
+    ).token;
   });
   afterAll(async () => {
     agent?.close();
@@ -84,9 +130,15 @@ describe("job secrets", () => {
     const db = new pg.Client({ connectionString: inv.databaseUrl });
     await db.connect();
     try {
-      const { rows } = await db.query<{ p: string }>("SELECT coalesce(string_agg(payload::text || coalesce(result::text, '') || coalesce(error::text, ''), ' '), '') AS p FROM jobs");
-      const events = await db.query<{ e: string }>("SELECT coalesce(string_agg(message || coalesce(data::text, ''), ' '), '') AS e FROM job_events");
-      const audit = await db.query<{ a: string }>("SELECT coalesce(string_agg(coalesce(details::text, ''), ' '), '') AS a FROM audit_log");
+      const { rows } = await db.query<{ p: string }>(
+        "SELECT coalesce(string_agg(payload::text || coalesce(result::text, '') || coalesce(error::text, ''), ' '), '') AS p FROM jobs",
+      );
+      const events = await db.query<{ e: string }>(
+        "SELECT coalesce(string_agg(message || coalesce(data::text, ''), ' '), '') AS e FROM job_events",
+      );
+      const audit = await db.query<{ a: string }>(
+        "SELECT coalesce(string_agg(coalesce(details::text, ''), ' '), '') AS a FROM audit_log",
+      );
       return rows[0]!.p + events.rows[0]!.e + audit.rows[0]!.a;
     } finally {
       await db.end();
@@ -95,14 +147,25 @@ describe("job secrets", () => {
 
   it("gives the agent the replication password, and shows everyone else the conninfo without it", async () => {
     const conninfo = `host=db1 port=5432 user=replicator password=${REPLICATION_PASSWORD} dbname=postgres`;
-    const { jobId } = await admin().jobs.create.mutate({ kind: "cluster.check", agent: "raw1", payload: { mode: "replica", primary: { conninfo, port: 5432, pgdata: "/srv/pg", version: 15 } }, maxAttempts: 1 });
+    const { jobId } = await admin().jobs.create.mutate({
+      kind: "cluster.check",
+      agent: "raw1",
+      payload: { mode: "replica", primary: { conninfo, port: 5432, pgdata: "/srv/pg", version: 15 } },
+      maxAttempts: 1,
+    });
     const d = await agent.dispatched(jobId);
     expect((d.payload.payload as { primary: { conninfo: string } }).primary.conninfo).toBe(conninfo);
 
-    agent.answer(d, { ok: false, error: { code: "CLUSTER_UNREACHABLE", message: "could not connect to db1" } });
+    agent.answer(d, {
+      ok: false,
+      error: { code: "CLUSTER_UNREACHABLE", message: "could not connect to db1" },
+    });
     expect((await waitForJob(admin(), jobId)).state).toBe("failed");
     for (const reader of [admin(), viewer()]) {
-      const seen = JSON.stringify([await reader.jobs.get.query({ id: jobId }), await reader.jobs.list.query({})]);
+      const seen = JSON.stringify([
+        await reader.jobs.get.query({ id: jobId }),
+        await reader.jobs.list.query({}),
+      ]);
       expect(seen).not.toContain(REPLICATION_PASSWORD);
       expect(seen).toContain("host=db1 port=5432 user=replicator password=******** dbname=postgres");
     }
@@ -120,7 +183,12 @@ describe("job secrets", () => {
       cloneId: "drsecret01",
       clusterId: "c1",
       cluster: "shop",
-      source: { restorePointId: "rp1", kind: "snapshot", dataset: "tank/tideline/shop/replica", snapshot: "rp-1" },
+      source: {
+        restorePointId: "rp1",
+        kind: "snapshot",
+        dataset: "tank/tideline/shop/replica",
+        snapshot: "rp-1",
+      },
       recoveryTarget: { time: "2026-11-21 10:00:00.000000+00" },
       timeline: 1,
       user: "tideline",
@@ -132,7 +200,17 @@ describe("job secrets", () => {
     const { jobId } = await admin().jobs.create.mutate({ kind: "restore.dr", agent: "raw1", payload: spec });
     const d = await agent.dispatched(jobId);
     expect((d.payload.payload as { password: string }).password).toBe(SERVER_PASSWORD);
-    agent.answer(d, { ok: true, result: { dataDir: "/srv/restored", port: 5440, reachedLsn: "0/3000148", reachedTime: "2026-11-21T09:59:59.900Z", seconds: 2.294303753000044, bytesCopied: 40 * 1024 * 1024 } });
+    agent.answer(d, {
+      ok: true,
+      result: {
+        dataDir: "/srv/restored",
+        port: 5440,
+        reachedLsn: "0/3000148",
+        reachedTime: "2026-11-21T09:59:59.900Z",
+        seconds: 2.294303753000044,
+        bytesCopied: 40 * 1024 * 1024,
+      },
+    });
     const done = await waitForJob(admin(), jobId);
     expect(done.state).toBe("succeeded");
 
@@ -140,8 +218,15 @@ describe("job secrets", () => {
     expect(JSON.stringify(asViewer)).not.toContain(SERVER_PASSWORD);
     expect(JSON.stringify(await admin().jobs.get.query({ id: jobId }))).not.toContain(SERVER_PASSWORD);
     // what the job page shows: the DBA's facts, in units, no float noise and no password field
-    const facts = Object.fromEntries([...asViewer.facts.request, ...asViewer.facts.outcome].map((f) => [f.label, f.value]));
-    expect(facts).toMatchObject({ Target: "time 2026-11-21 10:00:00 UTC", "Reached LSN": "0/3000148", Duration: "2.3 s", Copied: "40 MiB" });
+    const facts = Object.fromEntries(
+      [...asViewer.facts.request, ...asViewer.facts.outcome].map((f) => [f.label, f.value]),
+    );
+    expect(facts).toMatchObject({
+      Target: "time 2026-11-21 10:00:00 UTC",
+      "Reached LSN": "0/3000148",
+      Duration: "2.3 s",
+      Copied: "40 MiB",
+    });
     expect(JSON.stringify(asViewer.facts)).not.toMatch(/password|2\.2943/i);
 
     const db = new pg.Client({ connectionString: inv.databaseUrl });
@@ -164,10 +249,29 @@ describe("job secrets", () => {
   });
 
   it("says TOKEN_INVALID for a token it does not accept, and UNAUTHENTICATED for none", async () => {
-    await expect(createApiClient(coord.url, "tlt_notarealtokennotarealtoken").agents.list.query()).rejects.toThrow(/TOKEN_INVALID: the API token was not accepted/);
+    await expect(
+      createApiClient(coord.url, "tlt_notarealtokennotarealtoken").agents.list.query(),
+    ).rejects.toThrow(/TOKEN_INVALID: the API token was not accepted/);
     await expect(createApiClient(coord.url).agents.list.query()).rejects.toThrow(/UNAUTHENTICATED/);
-    const r = spawnSync(process.execPath, ["--import", "tsx", path.join(REPO_ROOT, "apps/cli/src/main.ts"), "agents", "list", "--url", coord.url, "--token", "tlt_notarealtokennotarealtoken", "--json"], { cwd: REPO_ROOT, encoding: "utf8" });
+    const r = spawnSync(
+      process.execPath,
+      [
+        "--import",
+        "tsx",
+        path.join(REPO_ROOT, "apps/cli/src/main.ts"),
+        "agents",
+        "list",
+        "--url",
+        coord.url,
+        "--token",
+        "tlt_notarealtokennotarealtoken",
+        "--json",
+      ],
+      { cwd: REPO_ROOT, encoding: "utf8" },
+    );
     expect(r.status).not.toBe(0);
-    expect(JSON.parse(r.stdout)).toEqual({ error: { code: "TOKEN_INVALID", message: "the API token was not accepted" } });
+    expect(JSON.parse(r.stdout)).toEqual({
+      error: { code: "TOKEN_INVALID", message: "the API token was not accepted" },
+    });
   });
 });

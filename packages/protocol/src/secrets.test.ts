@@ -13,19 +13,30 @@ describe("job secrets", () => {
   });
 
   it("redacts only the password of a replication conninfo, which stays readable", () => {
-    const payload = { mode: "replica", primary: { conninfo: "host=db1 port=5432 user=rep password='p w\\'d' dbname=postgres", port: 5432 } };
+    const payload = {
+      mode: "replica",
+      primary: { conninfo: "host=db1 port=5432 user=rep password='p w\\'d' dbname=postgres", port: 5432 },
+    };
     const sealed = sealJobSecrets("cluster.check", payload);
-    expect((sealed.payload as typeof payload).primary.conninfo).toBe(`host=db1 port=5432 user=rep password=${REDACTED} dbname=postgres`);
+    expect((sealed.payload as typeof payload).primary.conninfo).toBe(
+      `host=db1 port=5432 user=rep password=${REDACTED} dbname=postgres`,
+    );
     expect(openJobSecrets(sealed.payload, sealed.secrets)).toEqual(payload);
   });
 
   it("stores nothing apart when there is nothing secret", () => {
-    expect(sealJobSecrets("cluster.protect", { primary: { conninfo: "host=/run/postgresql port=5432" } }).secrets).toBeNull();
+    expect(
+      sealJobSecrets("cluster.protect", { primary: { conninfo: "host=/run/postgresql port=5432" } }).secrets,
+    ).toBeNull();
     expect(sealJobSecrets("diag.sleep", { seconds: 1 })).toEqual({ payload: { seconds: 1 }, secrets: null });
   });
 
   it("redacts URI-form passwords too", () => {
-    expect(redactConninfo("postgresql://rep:hunter2@db1:5432/postgres?sslmode=require")).toBe(`postgresql://rep:${REDACTED}@db1:5432/postgres?sslmode=require`);
-    expect(redactConninfo("postgres://db1/postgres?user=rep&password=hunter2")).toBe(`postgres://db1/postgres?user=rep&password=${REDACTED}`);
+    expect(redactConninfo("postgresql://rep:hunter2@db1:5432/postgres?sslmode=require")).toBe(
+      `postgresql://rep:${REDACTED}@db1:5432/postgres?sslmode=require`,
+    );
+    expect(redactConninfo("postgres://db1/postgres?user=rep&password=hunter2")).toBe(
+      `postgres://db1/postgres?user=rep&password=${REDACTED}`,
+    );
   });
 });

@@ -31,7 +31,10 @@ export type TJobSecrets = Record<string, string>;
  * Splits a validated payload into what may be stored and shown (secret fields redacted) and the
  * secrets themselves (by path). A kind without secret fields comes back unchanged.
  */
-export function sealJobSecrets(kind: string, payload: unknown): { payload: unknown; secrets: TJobSecrets | null } {
+export function sealJobSecrets(
+  kind: string,
+  payload: unknown,
+): { payload: unknown; secrets: TJobSecrets | null } {
   const paths = JOB_SECRET_FIELDS[kind as TJobKind];
   if (!paths || typeof payload !== "object" || payload === null) return { payload, secrets: null };
   const stored = structuredClone(payload) as Record<string, unknown>;
@@ -59,12 +62,18 @@ export function openJobSecrets(payload: unknown, secrets: TJobSecrets | null | u
   return full;
 }
 
-function locate(root: Record<string, unknown>, path: string): { parent: Record<string, unknown> | null; key: string } {
+function locate(
+  root: Record<string, unknown>,
+  path: string,
+): { parent: Record<string, unknown> | null; key: string } {
   const parts = path.split(".");
   const key = parts.pop()!;
   let node: unknown = root;
   for (const p of parts) {
     node = typeof node === "object" && node !== null ? (node as Record<string, unknown>)[p] : undefined;
   }
-  return { parent: typeof node === "object" && node !== null ? (node as Record<string, unknown>) : null, key };
+  return {
+    parent: typeof node === "object" && node !== null ? (node as Record<string, unknown>) : null,
+    key,
+  };
 }

@@ -8,8 +8,12 @@ import { waitForJob } from "./listings";
 export async function storageList(client: ApiClient, json: boolean) {
   const pools = await client.storage.list.query();
   if (json) return printJson(pools);
-  const gb = (n: number) => `${(n / 1024 ** 3).toFixed(1)} GB`;
-  printTable(pools.map((p) => ({ ...p, size: gb(p.sizeBytes), free: gb(p.freeBytes) })), ["ref", "driver", "size", "free", "mountpoint"]);
+  printTable(
+    pools.map((p) => ({ ...p, size: formatBytes(p.sizeBytes), free: formatBytes(p.freeBytes) })),
+    ["ref", "driver", "size", "free", "mountpoint"],
+  );
+  if (pools.some((p) => p.driver === "directory"))
+    process.stdout.write("\ndirectory pools keep a full copy of the data directory per restore point (reflinks where the filesystem has them); zfs and btrfs pools keep only changed blocks\n");
 }
 
 export interface AddFlags {

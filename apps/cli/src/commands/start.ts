@@ -12,6 +12,7 @@ import { createCliToken, createEnrollmentTokenDirect, createLogger, ensureAdmin,
 import { createDb, migrate } from "@tideline/db";
 import { asServiceUser, chownToServiceUser, freePort, initCluster, isPortFree, openCluster, query, resolveServiceUser, run, startCluster, stopCluster, type LocalCluster } from "@tideline/postgres";
 import { instanceFile, type LocalInstance, readInstance } from "../connection";
+import { btrfsUnavailable, LOCAL_BTRFS_LABEL, mountLocalBtrfs } from "./local-btrfs";
 import { CliError } from "../output";
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../..");
@@ -23,6 +24,8 @@ export interface StartOptions {
   console?: boolean;
   /** A small PostgreSQL cluster with steady writes, for trying Tideline (default on). */
   demo?: boolean;
+  /** The local pool on a loop-mounted btrfs file where the kernel has btrfs (default on, as root). */
+  btrfs?: boolean;
 }
 
 /**
@@ -154,6 +157,20 @@ export async function startTideline(opts: StartOptions): Promise<void> {
       token = await createCliToken(db, admin.email, `local CLI (${dataDir})`);
     }
 
+    // thin restore points and instant clones where the kernel can: the local agent offers the
+    // mounted filesystem as pool local/local-btrfs; the directory pool (full copies) stays beside it
+    const noBtrfs = opts.btrfs === false ? "--no-btrfs" : await btrfsUnavailable();
+    let storageLine: string;
+    if (noBtrfs) {
+      storageLine = `local/dir, a directory pool: every restore point is a full copy (reflinks where the filesystem has them); no btrfs pool: ${noBtrfs}`;
+    } else {
+      const pool = await mountLocalBtrfs(dataDir, say);
+      stops.push(() => pool.unmount());
+      const grow = setInterval(() => void pool.growIfNeeded().catch((err: Error) => say(`could not grow the local btrfs pool: ${err.message}`)), 30_000);
+      stops.push(async () => clearInterval(grow));
+      storageLine = `local/${LOCAL_BTRFS_LABEL}, btrfs on ${pool.image} (thin snapshots and clones; use it in "Add cluster")`;
+    }
+
     const coordinatorPort = await pickPort(opts.coordinatorPort, 7400);
     const logStream = createWriteStream(path.join(dataDir, "logs", "coordinator.log"), { flags: "a" });
     const coordinator = await startCoordinator({
@@ -210,6 +227,7 @@ export async function startTideline(opts: StartOptions): Promise<void> {
         `  sign in as:   ${admin.email}`,
         admin.password ? `  password:     ${admin.password}   (also in ${credsFile})` : `  password:     see ${credsFile}`,
         `  data folder:  ${dataDir}   (logs in ${path.join(dataDir, "logs")})`,
+        `  storage:      ${storageLine}`,
         demo ? `  demo cluster: PostgreSQL on port ${demo.port} (${demo.pgdata}); protect it with "Add cluster" in the console` : "",
         "",
         "  The CLI in this folder finds this instance by itself: `pnpm tideline agents list`.",

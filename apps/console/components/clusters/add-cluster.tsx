@@ -105,7 +105,8 @@ function AddClusterForm({ onDone }: { onDone: () => void }) {
   const pools = storage.data ?? [];
   // sensible defaults once the lists arrive: the first agent, a ZFS pool if there is one
   const firstAgent = dbAgents[0]?.name;
-  const firstPool = (pools.find((p) => p.driver === "zfs") ?? pools[0])?.ref;
+  // copy-on-write pools first: a directory pool copies the whole data directory per restore point
+  const firstPool = (pools.find((p) => p.driver === "zfs" || p.driver === "btrfs") ?? pools[0])?.ref;
   useEffect(() => {
     if (firstAgent) setF((prev) => (prev.agent ? prev : { ...prev, agent: firstAgent }));
   }, [firstAgent]);
@@ -302,7 +303,8 @@ function AddClusterForm({ onDone }: { onDone: () => void }) {
                 {pools.length === 0 && <option value="">no storage pools yet</option>}
                 {pools.map((p) => (
                   <option key={p.id} value={p.ref}>
-                    {p.ref} — {p.driver}, {formatBytes(p.freeBytes)} free of {formatBytes(p.sizeBytes)}
+                    {p.ref} — {p.driver === "directory" ? "directory (a full copy per restore point)" : p.driver},{" "}
+                    {formatBytes(p.freeBytes)} free of {formatBytes(p.sizeBytes)}
                     {p.connected ? "" : " (agent disconnected)"}
                   </option>
                 ))}

@@ -19,7 +19,8 @@ export interface JobFacts {
 type Obj = Record<string, unknown>;
 
 const obj = (v: unknown): Obj => (typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Obj) : {});
-const str = (v: unknown): string | null => (typeof v === "string" && v !== "" ? v : typeof v === "number" ? String(v) : null);
+const str = (v: unknown): string | null =>
+  typeof v === "string" && v !== "" ? v : typeof v === "number" ? String(v) : null;
 const num = (v: unknown): number | null => (typeof v === "number" && Number.isFinite(v) ? v : null);
 
 /** "2026-11-21 10:00:00.123456+00" or ISO → "2026-11-21 10:00:00 UTC"-style, unchanged when unparseable. */
@@ -27,7 +28,12 @@ function time(v: unknown): string | null {
   const s = str(v);
   if (!s) return null;
   const d = new Date(s.includes("T") ? s : s.replace(" ", "T").replace(/([+-]\d\d)$/, "$1:00"));
-  return Number.isNaN(d.getTime()) ? s : `${d.toISOString().replace("T", " ").replace(/\.000Z$|Z$/, "")} UTC`;
+  return Number.isNaN(d.getTime())
+    ? s
+    : `${d
+        .toISOString()
+        .replace("T", " ")
+        .replace(/\.000Z$|Z$/, "")} UTC`;
 }
 
 function target(t: Obj): string | null {
@@ -39,7 +45,9 @@ function target(t: Obj): string | null {
 }
 
 function facts(pairs: Array<[string, string | null | undefined]>): JobFact[] {
-  return pairs.filter((p): p is [string, string] => typeof p[1] === "string" && p[1] !== "").map(([label, value]) => ({ label, value }));
+  return pairs
+    .filter((p): p is [string, string] => typeof p[1] === "string" && p[1] !== "")
+    .map(([label, value]) => ({ label, value }));
 }
 
 const bytes = (v: unknown) => (num(v) === null ? null : formatBytes(num(v)!));
@@ -63,7 +71,10 @@ function cloneRequest(p: Obj): Array<[string, string | null]> {
     ["Target", target(obj(p.recoveryTarget))],
     ["Timeline", str(p.timeline)],
     ["Restore point", str(source.restorePointId)],
-    ["From snapshot", str(source.dataset) && str(source.snapshot) ? `${source.dataset}@${source.snapshot}` : null],
+    [
+      "From snapshot",
+      str(source.dataset) && str(source.snapshot) ? `${source.dataset}@${source.snapshot}` : null,
+    ],
     ["Login", str(p.user)],
   ];
 }
@@ -90,21 +101,33 @@ export function describeJob(kind: string, payload: unknown, result: unknown): Jo
     case "drill.run": {
       const checks = Array.isArray(r.checks) ? r.checks.map(obj) : [];
       return {
-        request: facts([...cloneRequest(p), ["SQL check", str(p.sql)], ["pg_amcheck", p.amcheck ? "yes" : "no"]]),
+        request: facts([
+          ...cloneRequest(p),
+          ["SQL check", str(p.sql)],
+          ["pg_amcheck", p.amcheck ? "yes" : "no"],
+        ]),
         outcome: has
           ? facts([
               ["Result", r.passed ? "passed" : "failed"],
               ["Ready after", seconds(r.secondsToReady)],
               ["Reached LSN", str(r.reachedLsn)],
               ["Reached time", time(r.reachedTime)],
-              ...checks.map((c): [string, string] => [`Check ${str(c.name) ?? "?"}`, `${c.passed ? "passed" : "failed"} in ${seconds(c.seconds) ?? "?"}${str(c.detail) ? ` — ${c.detail}` : ""}`]),
+              ...checks.map((c): [string, string] => [
+                `Check ${str(c.name) ?? "?"}`,
+                `${c.passed ? "passed" : "failed"} in ${seconds(c.seconds) ?? "?"}${str(c.detail) ? ` — ${c.detail}` : ""}`,
+              ]),
             ])
           : [],
       };
     }
     case "restore.dr":
       return {
-        request: facts([...cloneRequest(p), ["Target directory", str(p.targetDir)], ["Port", str(p.port)], ["Then", str(p.action)]]),
+        request: facts([
+          ...cloneRequest(p),
+          ["Target directory", str(p.targetDir)],
+          ["Port", str(p.port)],
+          ["Then", str(p.action)],
+        ]),
         outcome: has
           ? facts([
               ["Data directory", str(r.dataDir)],
@@ -117,7 +140,13 @@ export function describeJob(kind: string, payload: unknown, result: unknown): Jo
       };
     case "restore-point.create":
     case "backup.base":
-      return { request: facts([["Cluster", str(p.cluster)], ["Reason", str(p.reason)]]), outcome: has ? restorePointOutcome(r) : [] };
+      return {
+        request: facts([
+          ["Cluster", str(p.cluster)],
+          ["Reason", str(p.reason)],
+        ]),
+        outcome: has ? restorePointOutcome(r) : [],
+      };
     case "cluster.protect":
       return {
         request: facts([
@@ -129,20 +158,34 @@ export function describeJob(kind: string, payload: unknown, result: unknown): Jo
         ]),
         outcome: has
           ? facts([
-              ...Object.entries(obj(r.datasets)).map(([k, v]): [string, string | null] => [`Dataset ${k}`, str(v)]),
+              ...Object.entries(obj(r.datasets)).map(([k, v]): [string, string | null] => [
+                `Dataset ${k}`,
+                str(v),
+              ]),
               ["Replica port", str(r.replicaPort)],
-              ...(r.restorePoint ? restorePointOutcome(obj(r.restorePoint)).map((f): [string, string] => [`First restore point: ${f.label}`, f.value]) : []),
+              ...(r.restorePoint
+                ? restorePointOutcome(obj(r.restorePoint)).map((f): [string, string] => [
+                    `First restore point: ${f.label}`,
+                    f.value,
+                  ])
+                : []),
             ])
           : [],
       };
     case "cluster.check": {
       const problems = Array.isArray(r.problems) ? r.problems.map(obj) : [];
       return {
-        request: facts([["Mode", str(p.mode)], ["Primary port", str(obj(p.primary).port)]]),
+        request: facts([
+          ["Mode", str(p.mode)],
+          ["Primary port", str(obj(p.primary).port)],
+        ]),
         outcome: has
           ? facts([
               ["Result", r.ok ? "ready to protect" : `${problems.length} problem(s)`],
-              ...problems.map((x): [string, string] => [str(x.code) ?? "problem", `${str(x.message) ?? ""}${str(x.fix) ? ` — fix: ${x.fix}` : ""}`]),
+              ...problems.map((x): [string, string] => [
+                str(x.code) ?? "problem",
+                `${str(x.message) ?? ""}${str(x.fix) ? ` — fix: ${x.fix}` : ""}`,
+              ]),
             ])
           : [],
       };
@@ -163,7 +206,10 @@ export function describeJob(kind: string, payload: unknown, result: unknown): Jo
       };
     case "cluster.inspect":
       return {
-        request: facts([["Data directory", str(p.pgdata)], ["Port", str(p.port)]]),
+        request: facts([
+          ["Data directory", str(p.pgdata)],
+          ["Port", str(p.port)],
+        ]),
         outcome: has
           ? facts([
               ["PostgreSQL", str(r.serverVersion)],
@@ -188,9 +234,20 @@ function flat(o: Obj, prefix = ""): JobFact[] {
     const label = prefix ? `${prefix} ${k}` : k;
     if (typeof v === "object" && v !== null && !Array.isArray(v)) out.push(...flat(v as Obj, label));
     else if (typeof v === "number")
-      out.push({ label, value: /bytes$/i.test(k) ? formatBytes(v) : /seconds$/i.test(k) ? formatDuration(v) : String(Math.round(v * 1000) / 1000) });
+      out.push({
+        label,
+        value: /bytes$/i.test(k)
+          ? formatBytes(v)
+          : /seconds$/i.test(k)
+            ? formatDuration(v)
+            : String(Math.round(v * 1000) / 1000),
+      });
     else if (typeof v === "string" || typeof v === "boolean") out.push({ label, value: String(v) });
-    else if (Array.isArray(v)) out.push({ label, value: v.every((x) => typeof x !== "object") ? v.join(", ") : `${v.length} item(s)` });
+    else if (Array.isArray(v))
+      out.push({
+        label,
+        value: v.every((x) => typeof x !== "object") ? v.join(", ") : `${v.length} item(s)`,
+      });
   }
   return out;
 }
