@@ -57,8 +57,9 @@ export class Scheduler {
 
   /**
    * Clusters whose archive holds `snapshot_wal_bytes` of WAL past their newest restore point get
-   * one. Runs inside the tick's transaction: the rows locked here are skipped by other coordinators
-   * until it commits, by which time the job they would create is visibly in flight.
+   * one. Candidates are read without locks (every protected cluster, every tick); only a due one
+   * is locked, inside the tick's transaction, and checked again for a job in flight: another
+   * coordinator skips the locked row, and once this one commits it sees the job.
    */
   private async scheduleByWalVolume(client: pg.PoolClient): Promise<void> {
     const { rows } = await client.query<{ id: string; name: string; storage_agent_id: string; snapshot_wal_bytes: string; wal_catalog: unknown; in_flight: boolean }>(
@@ -66,8 +67,7 @@ export class Scheduler {
               EXISTS (SELECT 1 FROM jobs j WHERE j.cluster_id = c.id AND j.kind = 'restore-point.create'
                         AND j.state IN ('queued', 'dispatched', 'running')) AS in_flight
          FROM clusters c
-        WHERE c.state = 'protected' AND c.snapshot_wal_bytes > 0 AND c.storage_agent_id IS NOT NULL
-        FOR NO KEY UPDATE OF c SKIP LOCKED LIMIT 500`,
+        WHERE c.state = 'protected' AND c.snapshot_wal_bytes > 0 AND c.storage_agent_id IS NOT NULL`,
     );
     if (rows.length === 0) return;
     // the newest restore point per cluster and timeline (creation order is LSN order on one timeline)
@@ -83,6 +83,13 @@ export class Scheduler {
       const threshold = Number(r.snapshot_wal_bytes);
       const decision = walVolumeDue({ thresholdBytes: threshold, lastRestorePoint: last, archive, inFlight: r.in_flight });
       if (!decision.due || !last) continue;
+      const locked = await client.query<{ in_flight: boolean }>(
+        `SELECT EXISTS (SELECT 1 FROM jobs j WHERE j.cluster_id = c.id AND j.kind = 'restore-point.create'
+                          AND j.state IN ('queued', 'dispatched', 'running')) AS in_flight
+           FROM clusters c WHERE c.id = $1 FOR NO KEY UPDATE OF c SKIP LOCKED`,
+        [r.id],
+      );
+      if (!locked.rows[0] || locked.rows[0].in_flight) continue; // another coordinator has it
       const { created } = await createJob(this.c.pool, this.c.bus, {
         kind: "restore-point.create",
         agentId: r.storage_agent_id,
