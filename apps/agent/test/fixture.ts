@@ -1,12 +1,14 @@
 // A protected cluster for restore tests: inventory, coordinator, one agent with both roles, a
-// zfs-fuse pool, a primary with a `marks` table, all real processes.
+// storage pool (zfs-fuse by default; a loop-mounted btrfs or the agent's directory pool on request,
+// see testStorage), a primary with a `marks` table, all real processes.
 import { execFile } from "node:child_process";
 import { rm } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
 import { asServiceUser, findBinDir, makeTempDir, resolveServiceUser, startTestCluster, type TestCluster } from "@tideline/postgres";
 import { type CoordinatorProc, type Proc, spawnAgent, spawnCoordinator, startInventory, type TestInventory, waitFor } from "@tideline/testkit";
-import { createTestPool, ensureZfs, type TestPool } from "../src/storage/testing";
+import { BtrfsDriver, DirectoryDriver, type StorageDriver, type StorageDriverKind, ZfsDriver } from "../src/storage";
+import { createBtrfsTestPool, createTestPool, ensureZfs, type TestPool } from "../src/storage/testing";
 
 export const exec = promisify(execFile);
 export const ENV = { TIDELINE_STATUS_MS: "1000", TIDELINE_SCHEDULER_MS: "500", TIDELINE_SWEEP_MS: "300", TIDELINE_ADVERTISE_HOST: "127.0.0.1" };
@@ -17,20 +19,45 @@ export interface Protected {
   agent: Proc;
   agentDir: string;
   pool: TestPool;
+  /** The same pool as the agent sees it, for checks on its datasets. */
+  storage: StorageDriver;
   primary: TestCluster;
   api: () => ReturnType<TestInventory["client"]>;
   pgbench: (args: string[]) => Promise<unknown>;
   teardown: () => Promise<void>;
 }
 
-export async function protectedCluster(name: string): Promise<Protected> {
-  if (!(await ensureZfs())) throw new Error("zfs-fuse is not available");
-  const pool = await createTestPool({ sizeMiB: 2048 });
+/** The storage the tests' protected clusters live on: `TIDELINE_TEST_STORAGE` (zfs, btrfs or directory), else `fallback`. */
+export function testStorage(fallback: StorageDriverKind = "zfs"): StorageDriverKind {
+  const kind = process.env.TIDELINE_TEST_STORAGE || fallback;
+  if (kind !== "zfs" && kind !== "btrfs" && kind !== "directory") {
+    throw new Error(`TIDELINE_TEST_STORAGE=${kind}: use zfs, btrfs or directory`);
+  }
+  return kind;
+}
+
+async function testPool(kind: StorageDriverKind, agentDir: string): Promise<{ pool: TestPool; storage: StorageDriver }> {
+  if (kind === "zfs") {
+    if (!(await ensureZfs())) throw new Error("zfs-fuse is not available");
+    const pool = await createTestPool({ sizeMiB: 2048 });
+    return { pool, storage: new ZfsDriver(pool.name) };
+  }
+  if (kind === "btrfs") {
+    const pool = await createBtrfsTestPool({ sizeMiB: 2048 });
+    return { pool, storage: new BtrfsDriver(pool.mountpoint, pool.name) };
+  }
+  // the pool every storage agent offers in its data folder (agent.ts DIRECTORY_POOL), gone with the folder
+  const mountpoint = path.join(agentDir, "storage");
+  return { pool: { name: "dir", mountpoint, destroy: async () => {} }, storage: new DirectoryDriver(mountpoint, "dir") };
+}
+
+export async function protectedCluster(name: string, opts: { storage?: StorageDriverKind } = {}): Promise<Protected> {
+  const agentDir = await makeTempDir("tl-agent-");
+  const { pool, storage } = await testPool(opts.storage ?? testStorage(), agentDir);
   const inv = await startInventory();
   const coord = await spawnCoordinator({ databaseUrl: inv.databaseUrl, env: ENV });
   const primary = await startTestCluster({ settings: { fsync: "on" } });
   await primary.query("CREATE TABLE marks (id int primary key, t timestamptz NOT NULL DEFAULT clock_timestamp())");
-  const agentDir = await makeTempDir("tl-agent-");
   const api = () => inv.client(coord.url);
   const { token } = await api().agents.createEnrollmentToken.mutate({});
   const agent = spawnAgent({ wsUrl: coord.wsUrl, dataDir: agentDir, enrollToken: token, name: "storage1", roles: "database,storage", env: ENV });
@@ -50,6 +77,7 @@ export async function protectedCluster(name: string): Promise<Protected> {
     agent,
     agentDir,
     pool,
+    storage,
     primary,
     api,
     pgbench,

@@ -1,6 +1,8 @@
-// Restore to time on real PostgreSQL, zfs-fuse and agents: marker rows committed at known times
+// Restore to time on real PostgreSQL, storage and agents: marker rows committed at known times
 // across several restore points under pgbench load; each clone must hold exactly the markers
-// committed at or before its target.
+// committed at or before its target. Runs on a loop-mounted btrfs where this machine can make one
+// (kernel-speed snapshots keep it short), else on zfs-fuse; TIDELINE_TEST_STORAGE=zfs|btrfs|directory
+// picks one.
 import { chmod, readdir, rm } from "node:fs/promises";
 import path from "node:path";
 import { errorCode } from "@tideline/client";
@@ -8,7 +10,10 @@ import { freePort, makeTempDir } from "@tideline/postgres";
 import { waitFor, waitForJob } from "@tideline/testkit";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Protected, protectedCluster } from "./fixture";
+import { btrfsAvailable } from "../src/storage/testing";
+import { type Protected, protectedCluster, testStorage } from "./fixture";
+
+const storage = testStorage((await btrfsAvailable()) ? "btrfs" : "zfs");
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -22,7 +27,7 @@ async function cloneMarks(connectionString: string): Promise<number[]> {
   }
 }
 
-describe("restore to time", () => {
+describe(`restore to time (on ${storage})`, () => {
   let p: Protected;
   const at: Record<number, Date> = {};
   let lsnAfter3 = "";
@@ -47,7 +52,7 @@ describe("restore to time", () => {
   }
 
   beforeAll(async () => {
-    p = await protectedCluster("shop");
+    p = await protectedCluster("shop", { storage });
     await p.pgbench(["-i", "-s", "2"]);
     bench = p.pgbench(["-c", "2", "-T", "30", "-R", "300"]);
     await mark(1);
@@ -76,6 +81,9 @@ describe("restore to time", () => {
   }, 300_000);
   afterAll(async () => p?.teardown());
 
+  /** The clone datasets of the cluster, as the storage driver lists them. */
+  const cloneDatasets = async () =>
+    (await p.storage.listDatasets(`${p.pool.name}/tideline/shop/clones`)).map((d) => d.name).slice(1);
   const between = (a: number, b: number) => new Date((at[a]!.getTime() + at[b]!.getTime()) / 2).toISOString();
 
   it("restores to times between markers, each clone holding exactly the earlier markers", async () => {
@@ -125,8 +133,7 @@ describe("restore to time", () => {
       expect(job.error?.message).toContain("PostgreSQL said");
       const clone = await p.api().clones.get.query({ id: cloneId });
       expect(clone.state).toBe("failed");
-      const { stdout } = await import("./fixture").then((f) => f.exec("zfs", ["list", "-H", "-o", "name", "-r", `${p.pool.name}/tideline/shop/clones`]));
-      expect(stdout.trim().split("\n")).toEqual([`${p.pool.name}/tideline/shop/clones`]);
+      expect(await cloneDatasets()).toEqual([]);
     } finally {
       await chmod(walDir, 0o755);
     }
@@ -165,8 +172,7 @@ describe("restore to time", () => {
     const c = await p.api().clusters.get.query({ cluster: "shop" });
     expect((c.health as { lastDrill: { passed: boolean } }).lastDrill.passed).toBe(false);
     // no drill clone (ids starting with "d") is left behind
-    const { stdout } = await import("./fixture").then((f) => f.exec("zfs", ["list", "-H", "-o", "name", "-r", `${p.pool.name}/tideline/shop/clones`]));
-    expect(stdout.split("\n").filter((n) => /\/clones\/d[0-9a-f]+$/.test(n))).toEqual([]);
+    expect((await cloneDatasets()).filter((n) => /\/clones\/d[0-9a-f]+$/.test(n))).toEqual([]);
   });
 
   it("leaves no orphan dataset or server when the agent is killed mid-clone", async () => {
@@ -178,7 +184,7 @@ describe("restore to time", () => {
     await p.agent.kill("SIGKILL");
     p.agent = spawnAgent({ dataDir: p.agentDir, env: ENV });
     const job = await waitForJob(p.api(), jobId, undefined, 120_000);
-    const clones = (await exec("zfs", ["list", "-H", "-o", "name", "-r", `${p.pool.name}/tideline/shop/clones`])).stdout.trim().split("\n").slice(1);
+    const clones = await cloneDatasets();
     const servers = (await exec("pgrep", ["-f", "-a", `postgres -D .*tideline/shop/clones/`]).catch(() => ({ stdout: "" }))).stdout.trim().split("\n").filter(Boolean);
     if (job.state === "succeeded") {
       // resumed: exactly the one clone, with exactly one server

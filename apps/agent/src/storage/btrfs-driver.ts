@@ -191,6 +191,7 @@ export class BtrfsDriver implements StorageDriver {
       // Deepest first: btrfs does not delete a subvolume that still holds another.
       for (const d of subtree.reverse()) {
         for (const s of await this.#snapshotNames(d)) await this.#removeSnapshot(d, s);
+        for (const tmp of await this.#unpublished(d)) await this.#deleteSubvolume(tmp);
         await this.#deleteSubvolume(this.#dir(d));
       }
     });
@@ -468,6 +469,14 @@ export class BtrfsDriver implements StorageDriver {
       await this.#deleteSubvolume(tmp).catch(() => {});
       throw err;
     }
+  }
+
+  /** Subvolumes a crash left under their hidden name in `dataset`: they would keep it from being deleted. */
+  async #unpublished(dataset: string): Promise<string[]> {
+    const entries = await readdir(this.#dir(dataset), { withFileTypes: true }).catch(() => []);
+    return entries
+      .filter((e) => e.isDirectory() && /^\..+\.tmp-[0-9a-f]{8}$/.test(e.name))
+      .map((e) => join(this.#dir(dataset), e.name));
   }
 
   async #setCompression(path: string, value: string): Promise<void> {
