@@ -19,7 +19,17 @@ export interface WalVolumeInput {
 
 export type WalVolumeDecision =
   | { due: true; walBytes: bigint }
-  | { due: false; reason: "DISABLED" | "NO_ARCHIVE" | "NO_RESTORE_POINT" | "OTHER_TIMELINE" | "IN_FLIGHT" | "BELOW_THRESHOLD"; walBytes: bigint | null };
+  | {
+      due: false;
+      reason:
+        | "DISABLED"
+        | "NO_ARCHIVE"
+        | "NO_RESTORE_POINT"
+        | "OTHER_TIMELINE"
+        | "IN_FLIGHT"
+        | "BELOW_THRESHOLD";
+      walBytes: bigint | null;
+    };
 
 /**
  * Whether the WAL archived since the newest restore point has reached the threshold.
@@ -32,10 +42,15 @@ export function walVolumeDue(i: WalVolumeInput): WalVolumeDecision {
   if (!i.thresholdBytes || i.thresholdBytes <= 0) return { due: false, reason: "DISABLED", walBytes: null };
   if (!i.archive) return { due: false, reason: "NO_ARCHIVE", walBytes: null };
   if (!i.lastRestorePoint) return { due: false, reason: "NO_RESTORE_POINT", walBytes: null };
-  if (i.lastRestorePoint.timeline !== i.archive.timeline) return { due: false, reason: "OTHER_TIMELINE", walBytes: null };
-  const walBytes = compareLsn(i.archive.lsn, i.lastRestorePoint.lsn) > 0 ? lsnDiffBytes(i.archive.lsn, i.lastRestorePoint.lsn) : 0n;
+  if (i.lastRestorePoint.timeline !== i.archive.timeline)
+    return { due: false, reason: "OTHER_TIMELINE", walBytes: null };
+  const walBytes =
+    compareLsn(i.archive.lsn, i.lastRestorePoint.lsn) > 0
+      ? lsnDiffBytes(i.archive.lsn, i.lastRestorePoint.lsn)
+      : 0n;
   if (i.inFlight) return { due: false, reason: "IN_FLIGHT", walBytes };
-  if (walBytes < BigInt(Math.floor(i.thresholdBytes))) return { due: false, reason: "BELOW_THRESHOLD", walBytes };
+  if (walBytes < BigInt(Math.floor(i.thresholdBytes)))
+    return { due: false, reason: "BELOW_THRESHOLD", walBytes };
   return { due: true, walBytes };
 }
 
@@ -44,15 +59,29 @@ export function walVolumeDue(i: WalVolumeInput): WalVolumeDecision {
  * reports it): the highest timeline's end. The highest timeline is the one WAL is archived on
  * now; older ones ended at a fork.
  */
-export function archiveHead(catalog: ReadonlyArray<{ timeline: number; endLsn: string }>): { lsn: string; timeline: number } | null {
+export function archiveHead(
+  catalog: ReadonlyArray<{ timeline: number; endLsn: string }>,
+): { lsn: string; timeline: number } | null {
   let head: { lsn: string; timeline: number } | null = null;
   for (const t of catalog) {
-    if (!head || t.timeline > head.timeline || (t.timeline === head.timeline && compareLsn(t.endLsn, head.lsn) > 0)) head = { lsn: t.endLsn, timeline: t.timeline };
+    if (
+      !head ||
+      t.timeline > head.timeline ||
+      (t.timeline === head.timeline && compareLsn(t.endLsn, head.lsn) > 0)
+    )
+      head = { lsn: t.endLsn, timeline: t.timeline };
   }
   return head;
 }
 
-/** 256 MiB; see prisma/schema.prisma (Cluster.snapshotWalBytes) for why. */
+/**
+ * 256 MiB. Measured (bench/README.md, "Replay tuning"): a tuned clone on zfs-fuse replays ~70 MB/s
+ * (stock settings ~18 MB/s), so 256 MiB of WAL is about 4 s of replay at worst; kernel ZFS and
+ * btrfs replay faster. Much less would cost the primary: every restore point asks it for an
+ * immediate checkpoint, and each checkpoint restarts full-page writes (more WAL). At 256 MiB a busy
+ * primary checkpoints about twice as often as PostgreSQL's default max_wal_size (1 GB: a
+ * checkpoint every ~540 MB of WAL) makes it; 512 MiB would add almost none but double the replay.
+ */
 export const DEFAULT_SNAPSHOT_WAL_BYTES = 256 * 2 ** 20;
 /** One 16 MiB WAL segment: below that a busy cluster would checkpoint for nearly every segment. */
 export const MIN_SNAPSHOT_WAL_BYTES = 16 * 2 ** 20;
