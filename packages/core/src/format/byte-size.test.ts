@@ -17,6 +17,7 @@ describe("parseByteSize", () => {
   });
 
   it("refuses what is not a size, with a code", () => {
-    for (const s of ["", "MB", "-1MB", "12 parsecs", "1e9"]) expect(() => parseByteSize(s)).toThrow(/INVALID_SIZE/);
+    for (const s of ["", "MB", "-1MB", "12 parsecs", "1e9"])
+      expect(() => parseByteSize(s)).toThrow(/INVALID_SIZE/);
   });
 });

@@ -30,9 +30,13 @@ export function parseByteSize(text: string): number {
   const m = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/.exec(s);
   const factor = m ? FACTORS[m[2]!] : undefined;
   if (!m || factor === undefined) {
-    throw new TidelineError("INVALID_SIZE", `${JSON.stringify(text)} is not a size: write a number with a unit, like 256MB or 1GiB, or 0 / off to disable`);
+    throw new TidelineError(
+      "INVALID_SIZE",
+      `${JSON.stringify(text)} is not a size: write a number with a unit, like 256MB or 1GiB, or 0 / off to disable`,
+    );
   }
   const bytes = Math.round(Number(m[1]) * factor);
-  if (!Number.isSafeInteger(bytes)) throw new TidelineError("INVALID_SIZE", `${JSON.stringify(text)} is too large`);
+  if (!Number.isSafeInteger(bytes))
+    throw new TidelineError("INVALID_SIZE", `${JSON.stringify(text)} is too large`);
   return bytes;
 }

@@ -33,16 +33,26 @@ describe("walVolumeDue", () => {
   });
 
   it("waits for a first restore point and a reported archive", () => {
-    expect(walVolumeDue({ ...base, lastRestorePoint: null })).toMatchObject({ due: false, reason: "NO_RESTORE_POINT" });
+    expect(walVolumeDue({ ...base, lastRestorePoint: null })).toMatchObject({
+      due: false,
+      reason: "NO_RESTORE_POINT",
+    });
     expect(walVolumeDue({ ...base, archive: null })).toMatchObject({ due: false, reason: "NO_ARCHIVE" });
   });
 
   it("never measures across a timeline fork", () => {
-    expect(walVolumeDue({ ...base, archive: { lsn: "5/0", timeline: 2 } })).toMatchObject({ due: false, reason: "OTHER_TIMELINE" });
+    expect(walVolumeDue({ ...base, archive: { lsn: "5/0", timeline: 2 } })).toMatchObject({
+      due: false,
+      reason: "OTHER_TIMELINE",
+    });
   });
 
   it("counts an archive behind the restore point (a stale report) as no WAL", () => {
-    expect(walVolumeDue({ ...base, archive: { lsn: "0/2000000", timeline: 1 } })).toEqual({ due: false, reason: "BELOW_THRESHOLD", walBytes: 0n });
+    expect(walVolumeDue({ ...base, archive: { lsn: "0/2000000", timeline: 1 } })).toEqual({
+      due: false,
+      reason: "BELOW_THRESHOLD",
+      walBytes: 0n,
+    });
   });
 });
 
