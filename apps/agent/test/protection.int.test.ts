@@ -4,7 +4,7 @@ import { execFile } from "node:child_process";
 import { readdir, rm } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
-import { compareLsn } from "@tideline/core";
+import { compareLsn, lsnDiffBytes } from "@tideline/core";
 import { findBinDir, resolveServiceUser, asServiceUser, startTestCluster, type TestCluster, makeTempDir } from "@tideline/postgres";
 import { type CoordinatorProc, type Proc, spawnAgent, spawnCoordinator, startInventory, type TestInventory, waitFor, waitForJob } from "@tideline/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -141,6 +141,79 @@ describe("protecting a cluster on a zfs-fuse pool", () => {
     expect(snaps.stdout.split("\n").filter(Boolean).length).toBe(rps.length);
   });
 
+  it("starts each restore point's replay next to it: redo within 1 MiB of the LSN, under pgbench load", async () => {
+    const bin = findBinDir();
+    const svc = asServiceUser(resolveServiceUser());
+    // a steady load, as a production primary has: WAL keeps coming while the point is taken
+    const bench = exec(
+      path.join(bin, "pgbench"),
+      ["-c", "2", "-T", "20", "-R", "200", "-h", primary.socketDir, "-p", String(primary.port), "postgres"],
+      svc,
+    );
+    await new Promise((r) => setTimeout(r, 2000));
+    const jobIds: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      const { jobId } = await api().restorePoints.create.mutate({ cluster: "main" });
+      expect((await waitForJob(api(), jobId)).state).toBe("succeeded");
+      jobIds.push(jobId);
+      await new Promise((r) => setTimeout(r, 2500));
+    }
+    for (const id of jobIds) {
+      const job = await api().jobs.get.query({ id });
+      console.log(
+        job.events
+          .filter((e) => /CHECKPOINT|replay paused/.test(e.message))
+          .map((e) => e.message)
+          .join("\n"),
+      );
+    }
+    await bench;
+    const rps = (await api().restorePoints.list.query({ cluster: "main" })).slice(-4);
+    const gaps = rps.map((rp) => Number(lsnDiffBytes(rp.lsn, rp.redoLsn!)));
+    console.log(`redo → LSN gaps under pgbench -R 200: ${gaps.join(", ")} bytes`);
+    for (const [i, rp] of rps.entries()) {
+      expect(rp.redoLsn).toMatch(/^[0-9A-F]+\/[0-9A-F]+$/);
+      expect(gaps[i]).toBeGreaterThanOrEqual(0);
+      expect(gaps[i]).toBeLessThanOrEqual(1024 * 1024);
+      const props = await exec("zfs", [
+        "get",
+        "-H",
+        "-o",
+        "value",
+        "tideline:redo-lsn",
+        `${pool.name}/tideline/main/replica@${rp.snapshot}`,
+      ]);
+      expect(props.stdout.trim()).toBe(rp.redoLsn);
+    }
+    // the CLI lists the same redo LSNs
+    const cli = await exec("pnpm", ["-s", "tideline", "restore-points", "list", "main", "--json"], {
+      env: { ...process.env, TIDELINE_URL: coord.url, TIDELINE_TOKEN: inv.adminToken },
+    });
+    expect(
+      (JSON.parse(cli.stdout) as Array<{ redoLsn: string | null }>).slice(-4).map((r) => r.redoLsn),
+    ).toEqual(rps.map((r) => r.redoLsn));
+  });
+
+  it("takes two restore points asked for at once one after the other, each its own snapshot", async () => {
+    const [a, b] = await Promise.all([
+      api().restorePoints.create.mutate({ cluster: "main" }),
+      api().restorePoints.create.mutate({ cluster: "main" }),
+    ]);
+    const [ja, jb] = await Promise.all([waitForJob(api(), a.jobId), waitForJob(api(), b.jobId)]);
+    expect([ja.state, jb.state]).toEqual(["succeeded", "succeeded"]);
+    // one ran after the other finished: never two pauses, snapshots and resumes interleaved
+    const [first, second] = [ja, jb].sort((x, y) => x.startedAt!.getTime() - y.startedAt!.getTime());
+    expect(second!.startedAt!.getTime()).toBeGreaterThanOrEqual(first!.finishedAt!.getTime());
+    const rps = await api().restorePoints.list.query({ cluster: "main" });
+    const [ra, rb] = [
+      rps.find((r) => r.id === (first!.result as { id: string }).id)!,
+      rps.find((r) => r.id === (second!.result as { id: string }).id)!,
+    ];
+    expect(ra.snapshot).not.toBe(rb.snapshot);
+    expect(compareLsn(rb.lsn, ra.lsn)).toBeGreaterThanOrEqual(0);
+    expect(compareLsn(rb.redoLsn!, ra.redoLsn!)).toBeGreaterThanOrEqual(0);
+  });
+
   it("restarts a pg_receivewal killed with SIGKILL under load, and the window has no gap", async () => {
     const bin = findBinDir();
     const svc = asServiceUser(resolveServiceUser());
@@ -186,6 +259,90 @@ describe("protecting a cluster on a zfs-fuse pool", () => {
     expect(after.map((r) => r.id)).toEqual(before.slice(-3).map((r) => r.id));
     const snaps = await exec("zfs", ["list", "-H", "-t", "snapshot", "-o", "name", "-r", `${pool.name}/tideline/main/replica`]);
     expect(snaps.stdout.split("\n").filter(Boolean)).toHaveLength(3);
+  });
+
+  it("warns when the role may not CHECKPOINT, naming the GRANT, and still records each point's redo", async () => {
+    const limited = await startTestCluster({ settings: { fsync: "on" } });
+    try {
+      await limited.query("CREATE ROLE tl_rep LOGIN REPLICATION");
+      const { jobId } = await api().clusters.add.mutate({
+        name: "limited",
+        agent: "storage1",
+        pgdata: limited.pgdata,
+        port: limited.port,
+        storage: `storage1/${pool.name}`,
+        replicationConninfo: `host=${limited.socketDir} port=${limited.port} user=tl_rep dbname=postgres`,
+        snapshotEvery: "1h",
+      });
+      // a warning, not a refusal: protection goes on
+      const check = await waitForJob(api(), jobId);
+      expect(check.state).toBe("succeeded");
+      const problems = (
+        check.result as { problems: Array<{ code: string; fix?: string; severity?: string }> }
+      ).problems;
+      expect(problems).toContainEqual(
+        expect.objectContaining({
+          code: "CHECKPOINT_NOT_ALLOWED",
+          severity: "warning",
+          fix: "GRANT pg_checkpoint TO tl_rep;",
+        }),
+      );
+      await waitFor(
+        "limited protected",
+        async () => {
+          const c = await api().clusters.get.query({ cluster: "limited" });
+          if (c.state === "error") throw new Error(JSON.stringify(c.health));
+          return c.state === "protected";
+        },
+        120_000,
+        250,
+      );
+      const health = await waitFor(
+        "the warning in the cluster's health",
+        async () => {
+          const h = (await api().clusters.get.query({ cluster: "limited" })).health as {
+            status: string;
+            problems: Array<{ code: string; fix?: string }>;
+          };
+          return h.problems?.some((p) => p.code === "CHECKPOINT_NOT_ALLOWED") ? h : null;
+        },
+        20_000,
+        250,
+      );
+      expect(health.status).toBe("warning");
+      expect(health.problems.find((p) => p.code === "CHECKPOINT_NOT_ALLOWED")?.fix).toBe(
+        "GRANT pg_checkpoint TO tl_rep;",
+      );
+      // without the right, the point records the redo its restartpoint really has
+      const [first] = await api().restorePoints.list.query({ cluster: "limited" });
+      expect(first!.redoLsn).toMatch(/^[0-9A-F]+\/[0-9A-F]+$/);
+      expect(compareLsn(first!.redoLsn!, first!.lsn)).toBeLessThanOrEqual(0);
+
+      // with the grant the warning goes, and the next point's replay starts next to it
+      await limited.query("GRANT pg_checkpoint TO tl_rep");
+      await waitFor(
+        "the warning to clear",
+        async () => {
+          const h = (await api().clusters.get.query({ cluster: "limited" })).health as {
+            problems: Array<{ code: string }>;
+          };
+          return !h.problems.some((p) => p.code === "CHECKPOINT_NOT_ALLOWED");
+        },
+        20_000,
+        250,
+      );
+      await limited.query("CREATE TABLE t AS SELECT g FROM generate_series(1, 100000) g");
+      const { jobId: rpJob } = await api().restorePoints.create.mutate({ cluster: "limited" });
+      expect((await waitForJob(api(), rpJob)).state).toBe("succeeded");
+      const rp = (await api().restorePoints.list.query({ cluster: "limited" })).at(-1)!;
+      expect(Number(lsnDiffBytes(rp.lsn, rp.redoLsn!))).toBeLessThan(64 * 1024);
+    } finally {
+      const { jobId } = await api()
+        .clusters.remove.mutate({ cluster: "limited", destroyData: true })
+        .catch(() => ({ jobId: null as string | null }));
+      if (jobId) await waitForJob(api(), jobId).catch(() => {});
+      await limited.destroy();
+    }
   });
 
   it("sets compression, dedup and recordsize per pool; a directory pool says it cannot", async () => {

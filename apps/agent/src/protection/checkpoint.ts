@@ -2,7 +2,7 @@
 // make a restartpoint at a checkpoint record it replayed, and a clone starts replay at that
 // restartpoint's redo pointer: without a fresh checkpoint on the primary, every clone first
 // re-replays all WAL since the primary's last (timed) checkpoint, up to checkpoint_timeout of it.
-import { formatLsn, parseLsn } from "@tideline/core";
+import { formatBytes, formatLsn, lsnDiffBytes, parseLsn } from "@tideline/core";
 import type { TProblem } from "@tideline/protocol";
 import { PsqlSession } from "../pg/session";
 import type { ProtectedCluster } from "./config";
@@ -33,6 +33,9 @@ export function checkpointProblem(r: CheckpointRight): TProblem {
 
 const warned = new Set<string>();
 
+/** A checkpoint whose record lies further than this after its redo pointer is followed by another. */
+const SECOND_CHECKPOINT_ABOVE_BYTES = 256n * 1024n;
+
 /**
  * CHECKPOINT on the primary, and the LSN the replica must have replayed past so that its next
  * restartpoint lands on that checkpoint record. Null when the role may not (said once per
@@ -54,14 +57,44 @@ export async function checkpointPrimary(
       return null;
     }
     warned.delete(c.cluster);
-    await session.exec("CHECKPOINT");
-    // pg_control_checkpoint() may be closed to non-superusers: then the insert position after the
-    // checkpoint, which lies past its record, is what the replica must reach
-    const [at] = await session.rows<{ ckpt: string | null; cur: string }>(
-      `SELECT CASE WHEN has_function_privilege('pg_control_checkpoint()', 'execute') THEN (SELECT checkpoint_lsn FROM pg_control_checkpoint())::text END AS ckpt,
-              pg_current_wal_insert_lsn()::text AS cur`,
+    // pg_control_checkpoint() may be closed to non-superusers (the check must come first: a
+    // function is checked for EXECUTE when the query starts, even where it would not run); then
+    // the insert position after the checkpoint, past its record, is what the replica must reach
+    const [{ control } = { control: false }] = await session.rows<{ control: boolean }>(
+      "SELECT has_function_privilege('pg_control_checkpoint()', 'execute') AS control",
     );
+    const read = async () =>
+      (
+        await session.rows<{ ckpt: string | null; redo: string | null; cur: string }>(
+          control
+            ? "SELECT checkpoint_lsn::text AS ckpt, redo_lsn::text AS redo, pg_current_wal_insert_lsn()::text AS cur FROM pg_control_checkpoint()"
+            : "SELECT NULL AS ckpt, NULL AS redo, pg_current_wal_insert_lsn()::text AS cur",
+        )
+      )[0];
+    const started = performance.now();
+    await session.exec("CHECKPOINT");
+    let at = await read();
+    let n = 1;
+    // The redo pointer is where the checkpoint began; the WAL written while it flushed the dirty
+    // buffers lies between it and the checkpoint record, and a clone replays it. After a long
+    // flush, a second checkpoint has little left to write: its redo lies next to its record.
+    for (
+      let i = 0;
+      i < 2 && at?.ckpt && at.redo && lsnDiffBytes(at.ckpt, at.redo) > SECOND_CHECKPOINT_ABOVE_BYTES;
+      i++
+    ) {
+      await session.exec("CHECKPOINT");
+      at = await read();
+      n++;
+    }
     if (!at) return null;
+    const spread =
+      at.ckpt && at.redo
+        ? `, redo ${at.redo} is ${formatBytes(lsnDiffBytes(at.ckpt, at.redo))} before its record ${at.ckpt}`
+        : "";
+    log(
+      `CHECKPOINT on the primary${n > 1 ? ` (${n} of them)` : ""} in ${Math.round(performance.now() - started)} ms${spread}`,
+    );
     // replay has passed the checkpoint record once the replay LSN (the end of the last record
     // replayed) is beyond the record's start
     return at.ckpt

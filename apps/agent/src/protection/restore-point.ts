@@ -59,16 +59,18 @@ export async function takeReplicaRestorePoint(c: ProtectedCluster, driver: Stora
   const session = new PsqlSession(t);
   try {
     // poll in short statements (a long one would hold a snapshot that replay of cleanup records
-    // conflicts with) and pause in the same statement that sees the checkpoint record replayed
+    // conflicts with) and pause in the same statement that sees the checkpoint record replayed;
+    // replay goes on between polls, so near the record poll back to back
     const passed = primary ? `pg_last_wal_replay_lsn() >= ${sqlLiteral(primary.waitLsn)}::pg_lsn` : "true";
     const deadline = Date.now() + REPLAY_CHECKPOINT_TIMEOUT_S * 1000;
     for (;;) {
-      const out = await session.exec(`SELECT CASE WHEN ${passed} THEN (SELECT 'pausing' FROM pg_wal_replay_pause()) ELSE coalesce(pg_last_wal_replay_lsn()::text, 'nothing') END`);
-      if (out.trim() === "pausing") break;
+      const out = (await session.exec(`SELECT CASE WHEN ${passed} THEN (SELECT 'pausing' FROM pg_wal_replay_pause()) ELSE coalesce(pg_last_wal_replay_lsn()::text, 'nothing') END`)).trim();
+      if (out === "pausing") break;
       if (Date.now() > deadline) {
-        throw coded("REPLICA_BEHIND_CHECKPOINT", `the shadow replica did not replay the primary's checkpoint at ${primary?.checkpointLsn ?? primary?.waitLsn} within ${REPLAY_CHECKPOINT_TIMEOUT_S} s (replay is at ${out.trim()}); check its replication lag and log`);
+        throw coded("REPLICA_BEHIND_CHECKPOINT", `the shadow replica did not replay the primary's checkpoint at ${primary?.checkpointLsn ?? primary?.waitLsn} within ${REPLAY_CHECKPOINT_TIMEOUT_S} s (replay is at ${out}); check its replication lag and log`);
       }
-      await sleep(5);
+      const behind = primary && out !== "nothing" ? Number(lsnDiffBytes(primary.waitLsn, out)) : Number.POSITIVE_INFINITY;
+      if (behind > 16 * 1024 * 1024) await sleep(20);
     }
     for (let i = 0; ; i++) {
       const [s] = await session.rows<{ state: string }>("SELECT pg_get_wal_replay_pause_state() AS state");
