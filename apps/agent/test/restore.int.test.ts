@@ -86,6 +86,11 @@ describe(`restore to time (on ${storage})`, () => {
     (await p.storage.listDatasets(`${p.pool.name}/tideline/shop/clones`)).map((d) => d.name).slice(1);
   const between = (a: number, b: number) => new Date((at[a]!.getTime() + at[b]!.getTime()) / 2).toISOString();
 
+  it("shows the pool with its driver and mountpoint", async () => {
+    const pool = (await p.api().storage.list.query()).find((x) => x.agent === "storage1" && x.name === p.pool.name);
+    expect(pool).toMatchObject({ driver: storage, mountpoint: p.pool.mountpoint });
+  });
+
   it("restores to times between markers, each clone holding exactly the earlier markers", async () => {
     for (const [k, expected] of [[1, [1]], [2, [1, 2]], [3, [1, 2, 3]], [4, [1, 2, 3, 4]]] as const) {
       const { marks, clone } = await restoreAndRead({ kind: "time", time: between(k, k + 1) });
