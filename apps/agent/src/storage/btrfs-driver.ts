@@ -65,6 +65,8 @@ const ENV = { ...process.env, LC_ALL: "C" };
  * dirty data) at most this often, so the status loop does not flush the disk every second.
  */
 const SYNC_EVERY_MS = 5_000;
+/** compsize reads every extent of the dataset: the status loop gets a ratio at most this old. */
+const COMPSIZE_EVERY_MS = 60_000;
 const BUSY_RETRIES = 8;
 const BUSY_DELAY_MS = 250;
 
@@ -106,6 +108,7 @@ export class BtrfsDriver implements StorageDriver {
   #quotas: Promise<void> | undefined;
   #fsPath: Promise<string | undefined> | undefined;
   #compsize: boolean | undefined;
+  readonly #ratios = new Map<string, { at: number; ratio: number | undefined }>();
   #syncedAt = 0;
 
   constructor(
@@ -665,10 +668,14 @@ export class BtrfsDriver implements StorageDriver {
   /** From `compsize` (Debian's btrfs-compsize) where it is installed; btrfs itself does not say. */
   async #compressRatio(dir: string): Promise<number | undefined> {
     if (this.#compsize === false) return undefined;
+    const cached = this.#ratios.get(dir);
+    if (cached && Date.now() - cached.at < COMPSIZE_EVERY_MS) return cached.ratio;
     try {
       const r = await this.#run("compsize", ["-b", dir], { allowFail: true, env: ENV });
       this.#compsize = true;
-      return r.code === 0 ? parseCompsize(r.stdout) : undefined;
+      const ratio = r.code === 0 ? parseCompsize(r.stdout) : undefined;
+      this.#ratios.set(dir, { at: Date.now(), ratio });
+      return ratio;
     } catch {
       this.#compsize = false; // not installed
       return undefined;

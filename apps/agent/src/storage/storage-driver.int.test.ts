@@ -398,6 +398,26 @@ describe.skipIf(!btrfsUsable)("btrfs storage driver: space as the disk counts it
   });
 });
 
+describe.skipIf(!btrfsUsable)("btrfs storage driver: compression", () => {
+  it("compresses a cluster's new files as the tideline root says (on: zstd)", async () => {
+    const pool = await createBtrfsTestPool({ sizeMiB: 256 });
+    try {
+      const d = new BtrfsDriver(pool.mountpoint, pool.name);
+      const wal = `${pool.name}/tideline/c1/wal`;
+      await d.createDataset(wal);
+      const text = Buffer.from("INSERT INTO pgbench_history VALUES (1, 2, 3, -4711, now());\n".repeat(70_000));
+      await put(join(await d.mountpointOf(wal), "000000010000000000000001"), text); // ~4 MiB
+      await d.snapshot(wal, "s1"); // commits the writes, so the quota groups count them
+      const [s1] = await d.listSnapshots(wal);
+      expect(s1!.referencedBytes).toBeLessThan(text.length / 4);
+      const used = await d.spaceUsed(wal);
+      if (compsizeInstalled) expect(used.compressRatio).toBeGreaterThan(4);
+    } finally {
+      await pool.destroy();
+    }
+  });
+});
+
 describe("a full pool", () => {
   it.skipIf(!zfsAvailable)("zfs: commands that need space fail with POOL_FULL", async () => {
     const pool = await createTestPool({ sizeMiB: 64 });
