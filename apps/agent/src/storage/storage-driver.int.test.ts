@@ -405,7 +405,9 @@ describe.skipIf(!btrfsUsable)("btrfs storage driver: compression", () => {
       const d = new BtrfsDriver(pool.mountpoint, pool.name);
       const wal = `${pool.name}/tideline/c1/wal`;
       await d.createDataset(wal);
-      const text = Buffer.from("INSERT INTO pgbench_history VALUES (1, 2, 3, -4711, now());\n".repeat(70_000));
+      const text = Buffer.from(
+        "INSERT INTO pgbench_history VALUES (1, 2, 3, -4711, now());\n".repeat(70_000),
+      );
       await put(join(await d.mountpointOf(wal), "000000010000000000000001"), text); // ~4 MiB
       await d.snapshot(wal, "s1"); // commits the writes, so the quota groups count them
       const [s1] = await d.listSnapshots(wal);
