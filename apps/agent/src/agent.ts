@@ -101,6 +101,16 @@ export class Agent {
       if (m.name === DIRECTORY_POOL || pools.some((p) => p.name === m.name)) continue;
       pools.push({ name: m.name, driver: "btrfs", mountpoint: m.mountpoint, sizeBytes: m.sizeBytes, freeBytes: m.freeBytes, health: m.health });
     }
+    // the ratio compression achieved on what Tideline stored, so `storage list` shows that a setting reached the data
+    await Promise.all(
+      pools.map(async (p) => {
+        const d = this.services.storage({ name: p.name, driver: p.driver });
+        const root = `${p.name}/tideline`;
+        if (!(await d.datasetExists(root).catch(() => false))) return;
+        const ratio = (await d.spaceUsed(root).catch(() => null))?.compressRatio;
+        if (ratio) p.compressRatio = ratio;
+      }),
+    );
     const dir = path.join(this.opts.dataDir, "storage");
     await mkdir(dir, { recursive: true });
     const fs = await statfs(dir);

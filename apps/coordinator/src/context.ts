@@ -4,6 +4,7 @@ import type pg from "pg";
 import type { AgentRegistry } from "./agents/registry";
 import type { EventBus } from "./events/bus";
 import type { Dispatcher } from "./jobs/dispatcher";
+import type { CoordinatorMetrics } from "./http/metrics";
 import type { Logger } from "./log";
 
 export interface CoordinatorConfig {
@@ -26,7 +27,7 @@ export interface Coordinator {
   config: CoordinatorConfig;
   registry: AgentRegistry;
   dispatcher: Dispatcher;
-  metrics: { dispatched: number; badFrames: number };
+  metrics: CoordinatorMetrics;
   /** ws:// URL agents use to reach this coordinator, shown in install commands. */
   publicWsUrl?: string;
 }

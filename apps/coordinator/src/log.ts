@@ -1,5 +1,8 @@
-// Structured logging: one JSON object per line on stderr. Secrets never reach here: callers log
-// ids and codes, never tokens or passwords.
+// Structured logging over pino: one JSON object per line (stderr by default), with redaction of
+// every field that could carry a secret, so a careless `log.info("…", { payload })` still prints
+// `"password":"********"`. The facade keeps Tideline's call shape, `log.info(msg, fields)`.
+import { pino } from "pino";
+
 export type Level = "debug" | "info" | "warn" | "error";
 
 export interface Logger {
@@ -10,22 +13,35 @@ export interface Logger {
   child(fields: Record<string, unknown>): Logger;
 }
 
-const ORDER: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+/** Field names that hold secrets, at the top level and one or two levels down. */
+const SECRET_KEYS = ["password", "secret", "token", "conninfo", "authorization", "replicationConninfo", "superPassword"];
+export const REDACT_PATHS = SECRET_KEYS.flatMap((k) => [k, `*.${k}`, `*.*.${k}`]);
+
+function wrap(p: pino.Logger): Logger {
+  return {
+    debug: (msg, fields) => p.debug(fields ?? {}, msg),
+    info: (msg, fields) => p.info(fields ?? {}, msg),
+    warn: (msg, fields) => p.warn(fields ?? {}, msg),
+    error: (msg, fields) => p.error(fields ?? {}, msg),
+    child: (fields) => wrap(p.child(fields)),
+  };
+}
 
 export function createLogger(
   base: Record<string, unknown> = {},
   min: Level = (process.env.TIDELINE_LOG_LEVEL as Level) ?? "info",
   write: (line: string) => void = (line) => process.stderr.write(line),
 ): Logger {
-  const emit = (level: Level, msg: string, fields?: Record<string, unknown>) => {
-    if (ORDER[level] < ORDER[min]) return;
-    write(`${JSON.stringify({ t: new Date().toISOString(), level, msg, ...base, ...fields })}\n`);
-  };
-  return {
-    debug: (m, f) => emit("debug", m, f),
-    info: (m, f) => emit("info", m, f),
-    warn: (m, f) => emit("warn", m, f),
-    error: (m, f) => emit("error", m, f),
-    child: (f) => createLogger({ ...base, ...f }, min, write),
-  };
+  const logger = pino(
+    {
+      level: min,
+      base,
+      messageKey: "msg",
+      timestamp: () => `,"t":"${new Date().toISOString()}"`,
+      formatters: { level: (label) => ({ level: label }) },
+      redact: { paths: REDACT_PATHS, censor: "********" },
+    },
+    { write },
+  );
+  return wrap(logger);
 }

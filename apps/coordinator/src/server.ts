@@ -13,7 +13,7 @@ import { appRouter } from "./api/router";
 import type { Coordinator, CoordinatorConfig } from "./context";
 import { EventBus } from "./events/bus";
 import { health } from "./http/health";
-import { metrics } from "./http/metrics";
+import { createMetrics, metrics } from "./http/metrics";
 import { Dispatcher } from "./jobs/dispatcher";
 import { Scheduler } from "./restore-points/scheduler";
 import { createLogger, type Logger } from "./log";
@@ -57,7 +57,8 @@ export async function startCoordinator(opts: StartOptions): Promise<RunningCoord
     version: VERSION,
     ...opts.config,
   };
-  const c = { id, db, pool, bus, log, config, registry: new AgentRegistry(), metrics: { dispatched: 0, badFrames: 0 } } as Coordinator;
+  const c = { id, db, pool, bus, log, config, registry: new AgentRegistry() } as Coordinator;
+  c.metrics = createMetrics(c);
   c.dispatcher = new Dispatcher(c);
 
   const trpc = createHTTPHandler({
@@ -89,7 +90,7 @@ export async function startCoordinator(opts: StartOptions): Promise<RunningCoord
     }
     if (url === "/metrics") {
       void metrics(c).then((text) => {
-        res.writeHead(200, { "content-type": "text/plain; version=0.0.4" });
+        res.writeHead(200, { "content-type": c.metrics.registry.contentType });
         res.end(text);
       });
       return;

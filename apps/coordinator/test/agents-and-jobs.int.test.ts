@@ -142,6 +142,14 @@ describe("agents and jobs over real sockets", () => {
     await waitFor("running", async () => (await api().jobs.get.query({ id: jobId })).state === "running");
     await api().jobs.cancel.mutate({ id: jobId });
     expect((await waitForJob(api(), jobId)).state).toBe("cancelled");
+    // job durations by kind and outcome, and the process's own health, on /metrics
+    const metrics = await fetch(`${coord.url}/metrics`).then((r) => r.text());
+    expect(metrics).toMatch(/tideline_job_duration_seconds_count\{kind="diag.sleep",state="succeeded"\} [1-9]/);
+    expect(metrics).toMatch(/tideline_job_duration_seconds_bucket\{le="1",kind="diag.sleep",state="cancelled"\} 1/);
+    expect(metrics).toMatch(/tideline_coordinator_process_resident_memory_bytes [1-9]/);
+    expect(metrics).toMatch(/tideline_coordinator_nodejs_eventloop_lag_seconds \d/);
+    expect(metrics).toMatch(/tideline_jobs\{state="cancelled"\} [1-9]/);
+    expect(metrics).toMatch(/tideline_inventory_up 1/);
   });
 
   it("refuses a viewer's mutations and unauthenticated calls", async () => {

@@ -2,7 +2,7 @@
 // job is for, over its socket, and nothing else: not the stored payload, not any API answer (a
 // viewer's or an admin's), not the coordinator's log. The agent here is a raw WebSocket client
 // speaking the protocol, so the test sees exactly the frames an agent receives.
-import { spawnSync } from "node:child_process";
+import { execFile } from "node:child_process";
 import path from "node:path";
 import { createApiClient } from "@tideline/client";
 import {
@@ -79,24 +79,35 @@ async function rawAgent(wsUrl: string, enrollToken: string) {
   };
 }
 
-function tideline(coordUrl: string, token: string, ...args: string[]): unknown {
-  const r = spawnSync(
-    process.execPath,
-    [
-      "--import",
-      "tsx",
-      path.join(REPO_ROOT, "apps/cli/src/main.ts"),
-      ...args,
-      "--url",
-      coordUrl,
-      "--token",
-      token,
-      "--json",
-    ],
-    { cwd: REPO_ROOT, encoding: "utf8" },
-  );
-  if (r.status !== 0)
-    throw new Error(`tideline ${args.join(" ")} exited ${r.status}: ${r.stdout}${r.stderr}`);
+/** The CLI as a script runs it (asynchronously: a blocked event loop would strand pooled HTTP connections). */
+function tideline(
+  coordUrl: string,
+  token: string,
+  ...args: string[]
+): Promise<{ code: number; stdout: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [
+        "--import",
+        "tsx",
+        path.join(REPO_ROOT, "apps/cli/src/main.ts"),
+        ...args,
+        "--url",
+        coordUrl,
+        "--token",
+        token,
+        "--json",
+      ],
+      { cwd: REPO_ROOT },
+      (err, stdout) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout }),
+    );
+  });
+}
+
+async function tidelineJson(coordUrl: string, token: string, ...args: string[]): Promise<unknown> {
+  const r = await tideline(coordUrl, token, ...args);
+  if (r.code !== 0) throw new Error(`tideline ${args.join(" ")} exited ${r.code}: ${r.stdout}`);
   return JSON.parse(r.stdout);
 }
 
@@ -112,10 +123,9 @@ describe("job secrets", () => {
     const { token } = await inv.client(coord.url).agents.createEnrollmentToken.mutate({ ttlMinutes: 5 });
     agent = await rawAgent(coord.wsUrl, token);
     // a viewer and their token, made the way a script would: with the CLI
-    tideline(coord.url, inv.adminToken, "users", "create", "vera", "--role", "viewer");
-    viewerToken = (
-      tideline(coord.url, inv.adminToken, "tokens", "create", "--user", "vera") as { token: string }
-    ).token;
+    await tidelineJson(coord.url, inv.adminToken, "users", "create", "vera", "--role", "viewer");
+    const created = await tidelineJson(coord.url, inv.adminToken, "tokens", "create", "--user", "vera");
+    viewerToken = (created as { token: string }).token;
   });
   afterAll(async () => {
     agent?.close();
@@ -253,23 +263,8 @@ describe("job secrets", () => {
       createApiClient(coord.url, "tlt_notarealtokennotarealtoken").agents.list.query(),
     ).rejects.toThrow(/TOKEN_INVALID: the API token was not accepted/);
     await expect(createApiClient(coord.url).agents.list.query()).rejects.toThrow(/UNAUTHENTICATED/);
-    const r = spawnSync(
-      process.execPath,
-      [
-        "--import",
-        "tsx",
-        path.join(REPO_ROOT, "apps/cli/src/main.ts"),
-        "agents",
-        "list",
-        "--url",
-        coord.url,
-        "--token",
-        "tlt_notarealtokennotarealtoken",
-        "--json",
-      ],
-      { cwd: REPO_ROOT, encoding: "utf8" },
-    );
-    expect(r.status).not.toBe(0);
+    const r = await tideline(coord.url, "tlt_notarealtokennotarealtoken", "agents", "list");
+    expect(r.code).not.toBe(0);
     expect(JSON.parse(r.stdout)).toEqual({
       error: { code: "TOKEN_INVALID", message: "the API token was not accepted" },
     });

@@ -30,6 +30,8 @@ export const ZPoolInfo = z.object({
   sizeBytes: z.number(),
   freeBytes: z.number(),
   health: z.string().optional(),
+  /** What compression achieved on the pool's tideline datasets (logical / stored), where the driver can tell. */
+  compressRatio: z.number().positive().optional(),
 });
 export type TPoolInfo = z.infer<typeof ZPoolInfo>;
 

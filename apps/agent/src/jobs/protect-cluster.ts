@@ -19,12 +19,16 @@ export async function protectCluster(ctx: JobContext, raw: unknown) {
   const driver = ctx.agent.storage(p.pool);
   const ds = clusterDatasets(driver.pool, p.cluster);
   const user = resolveServiceUser();
-  const props: Record<string, string> = { compression: p.compression ?? "on", dedup: p.dedup ? "on" : "off" };
+  // Only what the cluster itself says: everything else is inherited from POOL/tideline, where
+  // `tideline storage set` puts the pool's compression, dedup and recordsize.
+  const props: Record<string, string> = {};
+  if (p.compression) props.compression = p.compression;
+  if (p.dedup !== undefined) props.dedup = p.dedup ? "on" : "off";
   if (p.recordsize) props.recordsize = p.recordsize;
 
   ctx.progress(0.02, { message: `creating datasets under ${ds.root}` });
   // btrfs compresses (dedup off is all it knows); a directory pool has none of these.
-  const rootProps = driver.kind === "zfs" ? props : driver.kind === "btrfs" ? { compression: props.compression! } : {};
+  const rootProps = driver.kind === "zfs" ? props : driver.kind === "btrfs" && props.compression ? { compression: props.compression } : {};
   await driver.createDataset(ds.root, rootProps);
   for (const d of [ds.wal, ds.clones, ...(p.mode === "replica" ? [ds.replica] : [])]) await driver.createDataset(d);
   const walDir = await driver.mountpointOf(ds.wal);

@@ -9,8 +9,8 @@ export async function storageList(client: ApiClient, json: boolean) {
   const pools = await client.storage.list.query();
   if (json) return printJson(pools);
   printTable(
-    pools.map((p) => ({ ...p, size: formatBytes(p.sizeBytes), free: formatBytes(p.freeBytes) })),
-    ["ref", "driver", "size", "free", "mountpoint"],
+    pools.map((p) => ({ ...p, size: formatBytes(p.sizeBytes), free: formatBytes(p.freeBytes), compression: p.properties.compression, ratio: p.properties.compressratio })),
+    ["ref", "driver", "size", "free", "compression", "ratio", "mountpoint"],
   );
   if (pools.some((p) => p.driver === "directory"))
     process.stdout.write("\ndirectory pools keep a full copy of the data directory per restore point (reflinks where the filesystem has them); zfs and btrfs pools keep only changed blocks\n");

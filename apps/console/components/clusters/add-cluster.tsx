@@ -58,7 +58,7 @@ const EMPTY: FormState = {
   snapshotEvery: "15m",
   replicationConninfo: "",
   sharedDataset: "",
-  compression: "on",
+  compression: "",
   dedup: false,
 };
 
@@ -140,8 +140,9 @@ function AddClusterForm({ onDone }: { onDone: () => void }) {
       snapshotEvery: f.snapshotEvery.trim(),
       replicationConninfo: f.replicationConninfo.trim() || undefined,
       sharedDataset: f.mode === "shared" ? f.sharedDataset.trim() || undefined : undefined,
-      compression: f.compression,
-      dedup: f.dedup,
+      // unset: the cluster's datasets inherit the pool's settings (`tideline storage set`)
+      compression: f.compression || undefined,
+      dedup: f.dedup || undefined,
     });
   };
 
@@ -409,9 +410,10 @@ function AddClusterForm({ onDone }: { onDone: () => void }) {
                 aria-describedby={describedBy}
                 aria-invalid={invalid}
               >
+                <option value="">the pool's setting</option>
                 {COMPRESSION.map((c) => (
                   <option key={c} value={c}>
-                    {c === "on" ? "on (the pool's default)" : c}
+                    {c}
                   </option>
                 ))}
               </select>

@@ -38,7 +38,7 @@ export function handleAgentSocket(c: Coordinator, socket: WebSocket, req: Incomi
   socket.on("message", (raw, isBinary) => {
     const decoded = decode(AgentToCoordinator, isBinary ? raw : raw.toString());
     if (!decoded.ok) {
-      c.metrics.badFrames++;
+      c.metrics.badFrames.inc();
       refuse(decoded.code, decoded.message, decoded.id);
       if (++badFrames > MAX_BAD_FRAMES) socket.close(4400, "too many bad frames");
       return;
@@ -173,13 +173,28 @@ export function handleAgentSocket(c: Coordinator, socket: WebSocket, req: Incomi
     await c.pool.query("UPDATE agents SET discovered_clusters = $2::jsonb WHERE id = $1", [agentId, JSON.stringify(clusters)]);
     for (const pool of pools) {
       await c.pool.query(
-        `INSERT INTO storage_pools (id, agent_id, name, driver, mountpoint, size_bytes, free_bytes, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, now())
+        `INSERT INTO storage_pools (id, agent_id, name, driver, mountpoint, size_bytes, free_bytes, properties, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, now())
          ON CONFLICT (agent_id, name) DO UPDATE SET driver = EXCLUDED.driver, mountpoint = EXCLUDED.mountpoint,
-           size_bytes = EXCLUDED.size_bytes, free_bytes = EXCLUDED.free_bytes, updated_at = now()`,
-        [`pool_${agentId}_${pool.name}`.slice(0, 120), agentId, pool.name, pool.driver, pool.mountpoint, Math.round(pool.sizeBytes), Math.round(pool.freeBytes)],
+           size_bytes = EXCLUDED.size_bytes, free_bytes = EXCLUDED.free_bytes,
+           properties = storage_pools.properties || EXCLUDED.properties, updated_at = now()`,
+        [
+          `pool_${agentId}_${pool.name}`.slice(0, 120),
+          agentId,
+          pool.name,
+          pool.driver,
+          pool.mountpoint,
+          Math.round(pool.sizeBytes),
+          Math.round(pool.freeBytes),
+          JSON.stringify(pool.compressRatio ? { compressratio: `${pool.compressRatio.toFixed(2)}x` } : {}),
+        ],
       );
     }
+  }
+
+  function observeDuration(job: { kind: string; startedAt: Date | null; dispatchedAt: Date | null }, state: string): void {
+    const from = job.startedAt ?? job.dispatchedAt;
+    if (from) c.metrics.jobSeconds.observe({ kind: job.kind, state }, (Date.now() - from.getTime()) / 1000);
   }
 
   async function jobResult(p: Extract<TAgentMessage, { type: "JOB_RESULT" }>["payload"]): Promise<void> {
@@ -199,12 +214,14 @@ export function handleAgentSocket(c: Coordinator, socket: WebSocket, req: Incomi
         return;
       }
       if (await completeJob(c.pool, job.id, p.attempt, result)) {
+        observeDuration(job, "succeeded");
         await addJobEvent(c.pool, job.id, "state", "succeeded");
         await c.bus.publish({ entity: "job", id: job.id, clusterId: job.clusterId, state: "succeeded" });
       }
     } else {
       const cancelled = p.error.code === "CANCELLED";
       if (await failJob(c.pool, job.id, p.attempt, p.error, cancelled ? "cancelled" : "failed")) {
+        observeDuration(job, cancelled ? "cancelled" : "failed");
         await handleJobFailure(c, job, p.error).catch(() => {});
         await addJobEvent(c.pool, job.id, "state", `${cancelled ? "cancelled" : "failed"}: ${p.error.message}`, { level: cancelled ? "warn" : "error", data: p.error });
         await c.bus.publish({ entity: "job", id: job.id, clusterId: job.clusterId, state: cancelled ? "cancelled" : "failed" });

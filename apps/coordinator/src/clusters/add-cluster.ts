@@ -79,7 +79,8 @@ export async function addCluster(c: Coordinator, caller: Caller, input: AddClust
       retention: input.retention ?? {},
       sharedDataset: input.sharedDataset ?? null,
       state: "checking",
-      protection: { compression: input.compression ?? "on", dedup: input.dedup ?? false, recordsize: input.recordsize ?? null },
+      // only what the DBA set for this cluster; the rest is inherited from the pool (`tideline storage set`)
+      protection: { compression: input.compression ?? null, dedup: input.dedup ?? null, recordsize: input.recordsize ?? null },
     },
   });
   const job = await createJob(c.pool, c.bus, {
@@ -113,7 +114,7 @@ export function primaryOf(cl: ClusterRow) {
 }
 
 export function protectionPayload(cl: ClusterRow & { storagePool: { name: string; driver: string } }): TProtection {
-  const p = (cl.protection ?? {}) as { compression?: string; dedup?: boolean; recordsize?: string | null };
+  const p = (cl.protection ?? {}) as { compression?: string | null; dedup?: boolean | null; recordsize?: string | null };
   return {
     clusterId: cl.id,
     cluster: cl.name,
@@ -121,8 +122,8 @@ export function protectionPayload(cl: ClusterRow & { storagePool: { name: string
     primary: primaryOf(cl),
     pool: { name: cl.storagePool.name, driver: cl.storagePool.driver as TProtection["pool"]["driver"] },
     sharedDataset: cl.sharedDataset ?? undefined,
-    compression: p.compression,
-    dedup: p.dedup,
+    compression: p.compression ?? undefined,
+    dedup: p.dedup ?? undefined,
     recordsize: p.recordsize ?? undefined,
   };
 }

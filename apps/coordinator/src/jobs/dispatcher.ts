@@ -64,7 +64,7 @@ export class Dispatcher {
         await releaseJob(this.c.pool, job.id, job.attempts);
         return;
       }
-      this.c.metrics.dispatched++;
+      this.c.metrics.dispatched.inc();
       await addJobEvent(this.c.pool, job.id, "state", `dispatched to agent ${conn.name} (attempt ${job.attempts})`, {
         data: { coordinatorId: this.c.id, attempt: job.attempts },
       });
