@@ -1,11 +1,24 @@
-// Benchmark 1 — time to a queryable server at a target time: Tideline's restore (ZFS clone of a
-// restore point + WAL replay + promote) against `pgbackrest restore --type=time` of the same
-// cluster at the same target, each timed until `SELECT 1` answers and the server is out of
-// recovery, each checked to hold exactly the marker rows committed before the target.
+// Benchmark 1 — time to a queryable server at a target time, the way users restore: random
+// seconds of a window of steady load, each tool keeping the restore points / backups its users
+// keep (the cadence compressed by one time-scale factor, printed), each restore timed from the
+// first command until `SELECT 1` answers on a promoted server holding exactly the marker rows
+// committed before the target.
+// - Tideline: restore points on its default schedule (every 15 min → 1 min at the default ×15
+//   scale, and its WAL-volume cadence as configured by default) on a loop-mounted btrfs
+//   (`--storage zfs` for zfs-fuse); each target is planned (restore.plan: replayBytes, estimate)
+//   right before restore.create.
+// - pgBackRest 2.45: a full backup at the start and incrementals every hour (→ 4 min), process-max
+//   = cores, compress-type=zst; `pgbackrest restore --type=time` (it picks the backup set) onto the
+//   local disk, then the server started.
+// Every restore is split by the servers' own logs into replay (redo start → target) and the time
+// outside replay (clone or copy, start, promote, login).
 //
-//   pnpm --filter @tideline/bench restore                  # 1 GB, 3 runs each
-//   BENCH_SCALE_GB=5 pnpm --filter @tideline/bench restore # 5 GB
+//   pnpm --filter @tideline/bench restore                                   # 1 GB, btrfs, 10 min, 20 targets
+//   BENCH_LOAD_MINUTES=2 BENCH_TARGETS=3 BENCH_SCALE_GB=0.3 pnpm --filter @tideline/bench restore
+//   pnpm --filter @tideline/bench restore --storage=zfs --seed=42
+import { execFileSync } from "node:child_process";
 import { readFile, rm } from "node:fs/promises";
+import os from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { freePort } from "@tideline/postgres";
@@ -20,25 +33,42 @@ import {
   marksIn,
   pgbench,
   primaryClient,
-  recoveryBreakdown,
+  type RecoveryTimeline,
+  recoveryTimeline,
   sameList,
   segmentName,
   startPrimary,
-  tpsOf,
   waitQueryable,
 } from "./lib/pg";
-import { archivedSegments, fullBackup, preparePgBackRest, restoreToTime } from "./lib/pgbackrest";
-import { Report } from "./lib/report";
-import { fmtBytes, fmtSeconds, median, round, speedup } from "./lib/stats";
-import { protect, startTideline, waitWindowReaches } from "./lib/tideline";
+import {
+  archivedSegments,
+  type BackupInfo,
+  backup,
+  lastRestoredSet,
+  preparePgBackRest,
+  restoreToTime,
+} from "./lib/pgbackrest";
+import { Report, type Row } from "./lib/report";
+import { fmtBytes, fmtSeconds, percentile, round, seededRandom, speedup } from "./lib/stats";
+import { destroyClone, protect, type StorageKind, startTideline, waitWindowReaches } from "./lib/tideline";
 
+const storage = str("storage", "btrfs");
+if (storage !== "btrfs" && storage !== "zfs") throw new Error(`--storage must be btrfs or zfs, got ${storage}`);
 const params = {
   scaleGb: num("scale-gb", 1),
-  runs: num("runs", 3),
-  workloadSeconds: num("workload-seconds", 60),
+  storage: storage as StorageKind,
+  loadMinutes: num("load-minutes", 10),
+  targets: num("targets", 20),
+  seed: num("seed", Math.floor(Math.random() * 2 ** 31)),
+  /** Real cadences are divided by this: 15 min → 1 min, 1 h → 4 min. */
+  timeScale: num("time-scale", 15),
+  tps: num("tps", 250),
   clients: num("clients", 2),
-  /** ZFS recordsize of the cluster's datasets (clusters.add --recordsize); "default" leaves the product's. */
-  recordsize: str("recordsize", "default"),
+  markEverySeconds: num("mark-every-seconds", 2),
+};
+const cadence = {
+  tidelineSeconds: Math.max(1, Math.round((15 * 60) / params.timeScale)),
+  pgbackrestIncrSeconds: Math.max(1, Math.round(3600 / params.timeScale)),
 };
 
 /** recovery_target_time as pgBackRest wants it ("YYYY-MM-DD HH:MM:SS.mmm+00"), UTC. */
@@ -47,13 +77,88 @@ function pgTime(d: Date): string {
   return `${iso.slice(0, 10)} ${iso.slice(11, 23)}+00`;
 }
 
+function sh(cmd: string, args: string[]): string {
+  try {
+    return execFileSync(cmd, args, { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"], timeout: 10_000 }).trim();
+  } catch {
+    return "?";
+  }
+}
+
+/** "ext4 on /dev/vda": the filesystem a directory lives on. */
+function filesystemOf(dir: string): string {
+  const [fstype = "?", source = "?"] = sh("df", ["--output=fstype,source", dir]).split("\n").at(-1)!.trim().split(/\s+/);
+  return `${fstype} on ${source}`;
+}
+
+interface Target {
+  n: number;
+  time: Date;
+  /** Seconds into the load window. */
+  offset: number;
+  expected: number[];
+}
+
+interface Restore {
+  tool: "Tideline" | "pgBackRest";
+  target: number;
+  ok: boolean;
+  error?: string;
+  seconds: number;
+  replaySeconds: number | null;
+  outsideReplaySeconds: number | null;
+  /** Tideline: restore.plan's replayBytes (an upper bound for a time target), taken right before the restore. */
+  plannedReplayBytes: number | null;
+  plannedSeconds: number | null;
+  /** WAL replayed, from the LSNs the server logged ("redo starts at" → "redo done at"). */
+  replayedBytes: number | null;
+  /** From the first command to "starting PostgreSQL" (Tideline: API, job, clone, config; pgBackRest: the restore command). */
+  beforeStartSeconds: number | null;
+  /** "starting PostgreSQL" → "redo starts" (reading the checkpoint, the first WAL segment). */
+  startToRedoSeconds: number | null;
+  /** Target reached → "ready to accept connections" (Tideline: pause seen, pg_promote(); pgBackRest: end-of-recovery checkpoint). */
+  promoteSeconds: number | null;
+  /** "ready to accept connections" → SELECT 1 answered here (Tideline: replay settings reset, login, clone state). */
+  readyToQueryableSeconds: number | null;
+  restoreCommandSeconds?: number;
+  /** The restore point / backup set it started from. */
+  from: string;
+  markers: number;
+}
+
+function phases(tl: RecoveryTimeline, t0wall: number, seconds: number) {
+  const s = (a: number | null, b: number | null) => (a !== null && b !== null ? round((b - a) / 1000) : null);
+  const end = t0wall + seconds * 1000;
+  return {
+    replaySeconds: tl.replaySeconds === null ? null : round(tl.replaySeconds),
+    outsideReplaySeconds: tl.replaySeconds === null ? null : round(seconds - tl.replaySeconds),
+    replayedBytes: tl.replayedBytes,
+    beforeStartSeconds: s(t0wall, tl.started),
+    startToRedoSeconds: s(tl.started, tl.redoStarts),
+    promoteSeconds: s(tl.targetReached ?? tl.redoDone, tl.ready),
+    readyToQueryableSeconds: s(tl.ready, end),
+  };
+}
+
 await benchmark("restore", async (cleanup) => {
-  // the default scale writes results/restore.json; others their own file beside it
-  const suffix = `${params.scaleGb === 1 ? "" : `-${params.scaleGb}gb`}${params.recordsize === "default" ? "" : `-recordsize-${params.recordsize}`}`;
-  const report = new Report(`restore${suffix}`, params);
-  const poolGiB = Math.max(8, Math.ceil(params.scaleGb * 4 + 4));
-  const t = await startTideline(cleanup, { poolGiB });
+  const defaultRun = params.storage === "btrfs" && params.scaleGb === 1;
+  const report = new Report(defaultRun ? "restore" : `restore-${params.storage}-${params.scaleGb}gb`, {
+    ...params,
+    cadence,
+  });
+  log(
+    `seed ${params.seed}; cadences ÷${params.timeScale}: Tideline every ${cadence.tidelineSeconds} s, pgBackRest incremental every ${cadence.pgbackrestIncrSeconds} s`,
+  );
+  const poolGiB = Math.max(20, Math.ceil(params.scaleGb * 6 + 8));
+  const t = await startTideline(cleanup, { poolGiB, storage: params.storage });
   const br = await preparePgBackRest(cleanup);
+  const storageText =
+    params.storage === "btrfs"
+      ? `Tideline's pool: btrfs (kernel ${os.release()}, ${sh("btrfs", ["--version"])}) on a loop device, a ${poolGiB} GiB sparse file on ${filesystemOf(t.pool.dir)}`
+      : `Tideline's pool: zfs-fuse ${sh("dpkg-query", ["-W", "-f=$" + "{Version}", "zfs-fuse"])} (FUSE, pool version 23) on a ${poolGiB} GiB sparse file on ${filesystemOf(t.pool.dir)}`;
+  const pgbrFs = filesystemOf(br.dir);
+  report.storage = `${storageText}; pgBackRest restores onto ${pgbrFs}`;
+  log(report.storage);
   const primary = await startPrimary(cleanup, {
     archive_mode: "on",
     archive_command: br.archiveCommand,
@@ -62,126 +167,144 @@ await benchmark("restore", async (cleanup) => {
   await br.configure(primary);
   const data = await loadData(primary, params.scaleGb);
 
-  // Both tools get a full copy of the same cluster before the workload, Tideline's first (the
-  // restore point protection takes), pgBackRest's after it: both then replay the workload's WAL.
-  const protectSeconds = await protect(
-    t,
-    primary,
-    "bench",
-    params.recordsize === "default" ? {} : { recordsize: params.recordsize },
-  );
-  const rp = (await t.api().restorePoints.list.query({ cluster: "bench" })).at(-1)!;
-  log(`Tideline restore point at ${rp.lsn}`);
+  // Each tool's cadence starts now: Tideline's schedule with protection (its first restore point),
+  // pgBackRest's full backup right after it.
+  const protectSeconds = await protect(t, primary, "bench", { snapshotEvery: `${cadence.tidelineSeconds}s` });
+  const cluster = await t.api().clusters.get.query({ cluster: "bench" });
+  const walCadence = (cluster as { snapshotWalBytes?: number }).snapshotWalBytes ?? null;
+  log(`Tideline: restore points every ${cadence.tidelineSeconds} s and every ${fmtBytes(walCadence ?? Number.NaN)} of WAL`);
   log("pgBackRest full backup");
-  const backup = await fullBackup(br);
-  log(
-    `pgBackRest full backup ${backup.label} in ${backup.seconds.toFixed(0)} s, ${fmtBytes(backup.repoBytes)} in the repository`,
-  );
+  const backups: BackupInfo[] = [await backup(br, "full")];
+  log(`pgBackRest full backup ${backups[0]!.label} in ${fmtSeconds(backups[0]!.seconds)}, ${fmtBytes(backups[0]!.repoBytes)} stored`);
 
-  // The workload: pgbench, with marker 0 committed just before it and markers 1–5 at
-  // 10/30/50/70/90 % of it. Two targets: "early", halfway between markers 0 and 1 (little WAL
-  // to replay: the restore is mostly about the copy), and "late", halfway between markers 4 and 5
-  // (most of the workload's WAL to replay).
+  // The load window: pgbench at a steady rate, a marker row every couple of seconds on its own
+  // connection, pgBackRest incrementals on their cadence; Tideline's scheduler does its own.
   const client = primaryClient(primary);
   await client.connect();
   cleanup.add("close the marker connection", () => client.end());
-  log(`workload: pgbench -c ${params.clients} for ${params.workloadSeconds} s with marker rows`);
+  const loadSeconds = Math.round(params.loadMinutes * 60);
   const marks: Mark[] = [await mark(client, 0)];
+  log(`load: pgbench -R ${params.tps} -c ${params.clients} for ${loadSeconds} s, a marker every ${params.markEverySeconds} s`);
+  const [{ lsn: windowStartLsn } = { lsn: "0/0" }] = await primary.query<{ lsn: string }>(
+    "SELECT pg_current_wal_lsn()::text AS lsn",
+  );
   const load = pgbench(primary, [
     "-n",
     "-c",
     String(params.clients),
     "-j",
     String(params.clients),
+    "-R",
+    String(params.tps),
     "-T",
-    String(params.workloadSeconds),
+    String(loadSeconds),
   ]);
   cleanup.add("stop pgbench", () => load.stop());
-  const started = Date.now();
-  for (const [i, f] of [0.1, 0.3, 0.5, 0.7, 0.9].entries()) {
-    await sleep(Math.max(0, started + f * params.workloadSeconds * 1000 - Date.now()));
-    marks.push(await mark(client, i + 1));
+  const windowStart = Date.now();
+  const windowEnd = windowStart + loadSeconds * 1000;
+  const incrementals = (async () => {
+    for (let k = 1; windowStart + k * cadence.pgbackrestIncrSeconds * 1000 < windowEnd; k++) {
+      await sleep(Math.max(0, windowStart + k * cadence.pgbackrestIncrSeconds * 1000 - Date.now()));
+      const b = await backup(br, "incr");
+      backups.push(b);
+      log(`pgBackRest incremental ${b.label} in ${fmtSeconds(b.seconds)}, ${fmtBytes(b.deltaBytes)} copied`);
+    }
+  })();
+  for (let i = 1; Date.now() < windowEnd; i++) {
+    await sleep(Math.max(0, windowStart + i * params.markEverySeconds * 1000 - Date.now()));
+    if (Date.now() >= windowEnd) break;
+    marks.push(await mark(client, i));
   }
   const bench = await load.done;
-  const tps = tpsOf(bench.stdout);
-  const between = (a: number, b: number) => new Date((marks[a]!.t.getTime() + marks[b]!.t.getTime()) / 2);
-  const targets = [
-    {
-      name: "early",
-      what: `${((params.workloadSeconds * 0.1) / 2).toFixed(0)} s into the load`,
-      time: between(0, 1),
-      expected: [0],
-      walBytes: Number(lsnToBytes(marks[1]!.lsn) - lsnToBytes(rp.lsn)),
-    },
-    {
-      name: "late",
-      what: `${(params.workloadSeconds * 0.8).toFixed(0)} s into the load`,
-      time: between(4, 5),
-      expected: [0, 1, 2, 3, 4],
-      walBytes: Number(lsnToBytes(marks[5]!.lsn) - lsnToBytes(rp.lsn)),
-    },
-  ];
-  const [end] = await primary.query<{ lsn: string }>("SELECT pg_switch_wal()::text AS lsn");
-  log(
-    `targets ${targets.map((x) => x.time.toISOString()).join(", ")}; waiting for both archives to hold marker 5`,
+  await incrementals;
+  const last = await mark(client, marks.length);
+  marks.push(last);
+  const [{ lsn: windowEndLsn } = { lsn: "0/0" }] = await primary.query<{ lsn: string }>(
+    "SELECT pg_current_wal_lsn()::text AS lsn",
   );
-  const needed = segmentName(marks[5]!.lsn);
+  await primary.query("SELECT pg_switch_wal()");
+  // no restore point lands in the middle of a measurement from now on
+  await t.api().clusters.update.mutate({ cluster: "bench", snapshotEvery: "24h", snapshotWal: "off" });
+  const tpsText = /tps = ([\d.]+)/.exec(bench.stdout)?.[1];
+  const pgbenchTps = tpsText ? Number(tpsText).toFixed(1) : undefined;
+  const lagMs = /rate limit schedule lag: avg ([\d.]+)/.exec(bench.stdout)?.[1];
+  const windowWal = Number(lsnToBytes(windowEndLsn) - lsnToBytes(windowStartLsn));
+  log(
+    `load done: ${pgbenchTps ?? "?"} tps, ${marks.length} markers, ${fmtBytes(windowWal)} of WAL (${fmtBytes(windowWal / loadSeconds)}/s)`,
+  );
+
+  // Random seconds of the window (seeded), each moved out of the ±100 ms around a marker's commit
+  // so that which markers a restored server must hold is never ambiguous.
+  const rnd = seededRandom(params.seed);
+  const targets: Target[] = [];
+  for (let n = 1; n <= params.targets; n++) {
+    let time = windowStart + rnd() * loadSeconds * 1000;
+    for (const m of marks) if (time >= m.t.getTime() - 100 && time <= m.committedAt + 100) time = m.committedAt + 101;
+    targets.push({
+      n,
+      time: new Date(time),
+      offset: round((time - windowStart) / 1000, 1),
+      expected: marks.filter((m) => m.committedAt < time).map((m) => m.id),
+    });
+  }
+  log(`targets (s into the window): ${targets.map((x) => x.offset).join(", ")}`);
+  const needed = segmentName(last.lsn);
   await waitFor(
     `pgBackRest's archive to hold ${needed}`,
     async () => (await archivedSegments(br)).has(needed),
     10 * 60_000,
     500,
   );
-  await waitWindowReaches(t, "bench", marks[5]!.t, 10 * 60_000);
+  await waitWindowReaches(t, "bench", last.t, 10 * 60_000);
+  const restorePoints = (await t.api().restorePoints.list.query({ cluster: "bench" })).filter((r) => r.kind !== "clone");
 
-  const tideline = async (run: number, target: (typeof targets)[number]) => {
-    // from the API call until the clone answers
+  const problems: string[] = [];
+  const tideline = async (target: Target): Promise<Restore> => {
+    const api = t.api();
+    const input = { cluster: "bench", target: { kind: "time" as const, time: target.time.toISOString() } };
+    const plan = await api.restore.plan.query(input);
+    const t0wall = Date.now();
     const t0 = performance.now();
-    const r = await t.api().restore.create.mutate({
-      cluster: "bench",
-      target: { kind: "time", time: target.time.toISOString() },
-      ttl: "1h",
-    });
-    let clone = await t.api().clones.get.query({ id: r.cloneId });
+    const r = await api.restore.create.mutate({ ...input, ttl: "1h" });
+    let clone = await api.clones.get.query({ id: r.cloneId });
     while (clone.state !== "ready" || !clone.connectionString) {
-      if (clone.state === "failed")
-        throw new Error(`Tideline restore failed: ${JSON.stringify(clone.error)}`);
-      if (performance.now() - t0 > 60 * 60_000) throw new Error("Tideline restore took over an hour");
+      if (clone.state === "failed") throw new Error(`Tideline restore failed: ${JSON.stringify(clone.error)}`);
+      if (performance.now() - t0 > 30 * 60_000) throw new Error("Tideline restore took over 30 minutes");
       await sleep(25);
-      clone = await t.api().clones.get.query({ id: r.cloneId });
+      clone = await api.clones.get.query({ id: r.cloneId });
     }
     const t1 = await waitQueryable({ connectionString: clone.connectionString });
     const seconds = (t1 - t0) / 1000;
     const got = await marksIn({ connectionString: clone.connectionString });
+    const logText = await readFile(path.join(t.agentDir, "logs", `clone-${r.cloneId}.log`), "utf8").catch(() => "");
+    const problem = await destroyClone(t, r.cloneId);
+    if (problem) {
+      log(`product problem: ${problem}`);
+      problems.push(problem);
+    }
     if (!sameList(got, target.expected))
       throw new Error(`Tideline clone holds markers [${got}], expected [${target.expected}]`);
-    const b = recoveryBreakdown(
-      await readFile(path.join(t.agentDir, "logs", `clone-${r.cloneId}.log`), "utf8").catch(() => ""),
-    );
-    log(`run ${run}, ${target.name}: Tideline clone queryable in ${fmtSeconds(seconds)}, markers ${got}`);
-    await t.api().clones.destroy.mutate({ id: r.cloneId });
-    await waitFor(
-      "the clone to be destroyed",
-      async () => (await t.api().clones.get.query({ id: r.cloneId })).state === "destroyed",
-      120_000,
-      250,
+    const p = phases(recoveryTimeline(logText), t0wall, seconds);
+    log(
+      `target ${target.n}: Tideline ${fmtSeconds(seconds)} (replay ${fmtSeconds(p.replaySeconds ?? Number.NaN)} of ${fmtBytes(p.replayedBytes ?? Number.NaN)}, planned ${fmtBytes(plan.replayBytes)}), ${got.length} markers`,
     );
     return {
       tool: "Tideline",
-      target: target.name,
-      run,
+      target: target.n,
+      ok: true,
       seconds: round(seconds),
-      agentSeconds: round(clone.seconds ?? Number.NaN),
-      redoSeconds: b.redoSeconds ?? "",
-      endOfRecoveryCheckpointSeconds: b.endOfRecoveryCheckpointSeconds ?? "",
-      markers: got.join(","),
+      plannedReplayBytes: plan.replayBytes,
+      plannedSeconds: round(plan.estimatedSeconds),
+      ...p,
+      from: `${plan.restorePoint.kind} ${plan.restorePoint.lsn} (${plan.restorePoint.dataTime ? new Date(plan.restorePoint.dataTime).toISOString().slice(11, 19) : "?"})`,
+      markers: got.length,
     };
   };
-  const pgbackrest = async (run: number, target: (typeof targets)[number]) => {
-    // restore into an empty directory, start, until it answers
-    const dir = path.join(br.dir, `restore-${target.name}-${run}`);
+  const pgbackrest = async (target: Target): Promise<Restore> => {
+    const dir = path.join(br.dir, `restore-${target.n}`);
     const port = await freePort();
-    const logFile = path.join(br.dir, "log", `restore-${target.name}-${run}.log`);
+    const logFile = path.join(br.dir, "log", `restore-${target.n}.log`);
+    const t0wall = Date.now();
     const t0 = performance.now();
     const { restoreSeconds, server } = await restoreToTime(br, {
       dataDir: path.join(dir, "data"),
@@ -196,95 +319,227 @@ await benchmark("restore", async (cleanup) => {
       const got = await marksIn(conn);
       if (!sameList(got, target.expected))
         throw new Error(`pgBackRest restore holds markers [${got}], expected [${target.expected}]`);
-      const b = recoveryBreakdown(await readFile(logFile, "utf8").catch(() => ""));
+      const set = await lastRestoredSet(br);
+      const p = phases(recoveryTimeline(await readFile(logFile, "utf8").catch(() => "")), t0wall, seconds);
       log(
-        `run ${run}, ${target.name}: pgBackRest queryable in ${fmtSeconds(seconds)} (restore command ${fmtSeconds(restoreSeconds)}), markers ${got}`,
+        `target ${target.n}: pgBackRest ${fmtSeconds(seconds)} (restore command ${fmtSeconds(restoreSeconds)}, replay ${fmtSeconds(p.replaySeconds ?? Number.NaN)} of ${fmtBytes(p.replayedBytes ?? Number.NaN)}, set ${set}), ${got.length} markers`,
       );
       return {
         tool: "pgBackRest",
-        target: target.name,
-        run,
+        target: target.n,
+        ok: true,
         seconds: round(seconds),
+        plannedReplayBytes: null,
+        plannedSeconds: null,
+        ...p,
         restoreCommandSeconds: round(restoreSeconds),
-        redoSeconds: b.redoSeconds ?? "",
-        endOfRecoveryCheckpointSeconds: b.endOfRecoveryCheckpointSeconds ?? "",
-        markers: got.join(","),
+        from: set ?? "?",
+        markers: got.length,
       };
     } finally {
       await server.stop();
       await rm(dir, { recursive: true, force: true });
     }
   };
-
-  // interleaved, so that whatever else the machine does weighs on both
-  const runs: Array<Record<string, number | string>> = [];
-  for (let run = 1; run <= params.runs; run++) {
-    for (const target of targets) {
-      runs.push(await tideline(run, target));
-      runs.push(await pgbackrest(run, target));
+  const attempt = async (tool: Restore["tool"], target: Target): Promise<Restore> => {
+    try {
+      return await (tool === "Tideline" ? tideline(target) : pgbackrest(target));
+    } catch (err) {
+      const error = (err as Error).message.slice(0, 2000);
+      log(`target ${target.n}: ${tool} FAILED: ${error}`);
+      const none = {
+        replaySeconds: null,
+        outsideReplaySeconds: null,
+        plannedReplayBytes: null,
+        plannedSeconds: null,
+        replayedBytes: null,
+        beforeStartSeconds: null,
+        startToRedoSeconds: null,
+        promoteSeconds: null,
+        readyToQueryableSeconds: null,
+      };
+      return { tool, target: target.n, ok: false, error, seconds: Number.NaN, ...none, from: "", markers: 0 };
     }
+  };
+
+  // one tool after the other for each target, the first alternating, so that whatever else the
+  // machine does (and whatever the page cache holds) weighs on both
+  const restores: Restore[] = [];
+  for (const target of targets) {
+    const order: Restore["tool"][] = target.n % 2 ? ["Tideline", "pgBackRest"] : ["pgBackRest", "Tideline"];
+    for (const tool of order) restores.push(await attempt(tool, target));
   }
 
-  const seconds = (tool: string, target: string) =>
-    runs.filter((r) => r.tool === tool && r.target === target).map((r) => Number(r.seconds));
-  const summary = targets.map((target) => {
-    const tl = seconds("Tideline", target.name);
-    const pb = seconds("pgBackRest", target.name);
-    return { target, tideline: median(tl), pgbackrest: median(pb), tl, pb };
+  // ── report ──────────────────────────────────────────────────────────────────────────────
+  const of = (tool: Restore["tool"]) => restores.filter((r) => r.tool === tool && r.ok);
+  const vals = (rs: Restore[], k: keyof Restore) =>
+    rs.map((r) => r[k]).filter((v): v is number => typeof v === "number" && Number.isFinite(v));
+  const stat = (rs: Restore[], k: keyof Restore) => {
+    const v = vals(rs, k);
+    return { median: percentile(v, 50), p95: percentile(v, 95), min: Math.min(...v), max: Math.max(...v) };
+  };
+  const rate = (rs: Restore[]) => {
+    const both = rs.filter((r) => r.replayedBytes !== null && r.replaySeconds !== null && r.replaySeconds > 0);
+    const bytes = both.reduce((a, r) => a + r.replayedBytes!, 0);
+    const secs = both.reduce((a, r) => a + r.replaySeconds!, 0);
+    return secs > 0 ? bytes / secs : Number.NaN;
+  };
+  const tools = (["Tideline", "pgBackRest"] as const).map((tool) => {
+    const rs = of(tool);
+    return {
+      tool,
+      n: rs.length,
+      failed: restores.filter((r) => r.tool === tool && !r.ok).length,
+      seconds: stat(rs, "seconds"),
+      replay: stat(rs, "replaySeconds"),
+      outside: stat(rs, "outsideReplaySeconds"),
+      replayed: stat(rs, "replayedBytes"),
+      planned: stat(rs, "plannedReplayBytes"),
+      rate: rate(rs),
+    };
   });
+  const [tl, pb] = tools as [(typeof tools)[0], (typeof tools)[0]];
+  const ratio = { median: pb.seconds.median / tl.seconds.median, p95: pb.seconds.p95 / tl.seconds.p95 };
+  const MBps = (bps: number) => (Number.isFinite(bps) ? `${(bps / 1e6).toFixed(1)} MB/s` : "-");
+  const sizeText = `${fmtBytes(data.databaseBytes)} database`;
+  const storageShort = params.storage === "btrfs" ? "btrfs (loop device)" : "zfs-fuse";
   report.table(
-    `Time to a queryable server at a target time — ${fmtBytes(data.databaseBytes)} database, median of ${params.runs} runs`,
-    summary.map((x) => ({
-      target: `${x.target.name}: ${x.target.what} (${fmtBytes(x.target.walBytes)} of WAL after Tideline's restore point)`,
-      Tideline: `${fmtSeconds(x.tideline)} (${fmtSeconds(Math.min(...x.tl))}–${fmtSeconds(Math.max(...x.tl))})`,
-      [`pgBackRest (${br.compressType}, process-max ${br.processMax})`]: `${fmtSeconds(x.pgbackrest)} (${fmtSeconds(Math.min(...x.pb))}–${fmtSeconds(Math.max(...x.pb))})`,
-      "Tideline vs pgBackRest": speedup(x.pgbackrest, x.tideline),
+    `Time to a queryable server at ${targets.length} random target times (seed ${params.seed}) — ${sizeText}, Tideline on ${storageShort}, pgBackRest onto ${pgbrFs}; cadences ÷${params.timeScale}`,
+    tools.map((x) => ({
+      tool:
+        x.tool === "Tideline"
+          ? `Tideline (restore point every ${cadence.tidelineSeconds} s = 15 min ÷${params.timeScale}, or ${fmtBytes(walCadence ?? Number.NaN)} of WAL)`
+          : `pgBackRest (full + incremental every ${cadence.pgbackrestIncrSeconds} s = 1 h ÷${params.timeScale}; ${br.compressType}, process-max ${br.processMax})`,
+      restores: `${x.n}${x.failed ? ` (+${x.failed} failed)` : ""}`,
+      median: fmtSeconds(x.seconds.median),
+      p95: fmtSeconds(x.seconds.p95),
+      "min–max": `${fmtSeconds(x.seconds.min)}–${fmtSeconds(x.seconds.max)}`,
+      "replay median / p95": `${fmtSeconds(x.replay.median)} / ${fmtSeconds(x.replay.p95)}`,
+      "WAL replayed median / p95": `${fmtBytes(x.replayed.median)} / ${fmtBytes(x.replayed.p95)}`,
+      "replay rate (all bytes ÷ all replay time)": MBps(x.rate),
+      "outside replay median / p95": `${fmtSeconds(x.outside.median)} / ${fmtSeconds(x.outside.p95)}`,
     })),
   );
-  report.table("Runs", runs);
+  report.table("pgBackRest ÷ Tideline", [
+    {
+      "median ratio": `${ratio.median.toFixed(2)} (${speedup(pb.seconds.median, tl.seconds.median)})`,
+      "p95 ratio": `${ratio.p95.toFixed(2)} (${speedup(pb.seconds.p95, tl.seconds.p95)})`,
+      "Tideline planned replayBytes median / p95": `${fmtBytes(tl.planned.median)} / ${fmtBytes(tl.planned.p95)}`,
+    },
+  ]);
+  const goals = [
+    {
+      goal: "time outside replay ≤ 0.5 s (Tideline, median)",
+      measured: fmtSeconds(tl.outside.median),
+      met: tl.outside.median <= 0.5 ? "yes" : `no (${(tl.outside.median - 0.5).toFixed(2)} s over)`,
+    },
+    {
+      goal: "replay rate ≥ pgBackRest's recovery on the same disk",
+      measured: `${MBps(tl.rate)} vs ${MBps(pb.rate)}`,
+      met: tl.rate >= pb.rate ? "yes" : `no (${((tl.rate / pb.rate) * 100).toFixed(0)} % of pgBackRest's)`,
+    },
+    {
+      goal: "median ≥ 3× faster than pgBackRest",
+      measured: `${ratio.median.toFixed(2)}×`,
+      met: ratio.median >= 3 ? "yes" : `no (${ratio.median.toFixed(2)}× of 3×)`,
+    },
+  ];
+  report.table("The issue's targets", goals);
+  const byTarget = (n: number, tool: Restore["tool"]) => restores.find((r) => r.target === n && r.tool === tool);
+  const fmtOpt = (v: number | null | undefined, f: (n: number) => string) =>
+    v === null || v === undefined || !Number.isFinite(v) ? "-" : f(v);
+  report.table(
+    "Every restore (seconds from the first command until SELECT 1 answers, out of recovery; phases from the server's log)",
+    targets.flatMap((x) =>
+      (["Tideline", "pgBackRest"] as const).map((tool): Row => {
+        const r = byTarget(x.n, tool)!;
+        return {
+          target: x.n,
+          "s into window": x.offset,
+          tool,
+          total: r.ok ? fmtSeconds(r.seconds) : `FAILED: ${r.error?.slice(0, 80)}`,
+          "planned replayBytes": fmtOpt(r.plannedReplayBytes, fmtBytes),
+          "WAL replayed": fmtOpt(r.replayedBytes, fmtBytes),
+          replay: fmtOpt(r.replaySeconds, fmtSeconds),
+          "outside replay": fmtOpt(r.outsideReplaySeconds, fmtSeconds),
+          "before start (clone/copy)": fmtOpt(r.beforeStartSeconds, fmtSeconds),
+          "start → redo": fmtOpt(r.startToRedoSeconds, fmtSeconds),
+          "target → promoted": fmtOpt(r.promoteSeconds, fmtSeconds),
+          "promoted → queryable": fmtOpt(r.readyToQueryableSeconds, fmtSeconds),
+          from: r.from,
+          markers: r.markers,
+        };
+      }),
+    ),
+  );
+  const windowPoints = restorePoints.filter((r) => new Date(r.createdAt).getTime() >= windowStart - 1000);
   report.table("Setup", [
     { item: "database size (pg_database_size)", value: fmtBytes(data.databaseBytes) },
     { item: "pgbench scale / random-bytes rows", value: `${data.pgbenchScale} / ${data.noiseRows}` },
     {
-      item: "Tideline protect (pg_basebackup into zfs-fuse + replica + first restore point)",
-      value: fmtSeconds(protectSeconds),
+      item: "load window",
+      value: `${loadSeconds} s of pgbench -R ${params.tps} -c ${params.clients}: ${pgbenchTps ?? "?"} tps (schedule lag ${lagMs ?? "?"} ms), ${fmtBytes(windowWal)} of WAL (${fmtBytes(windowWal / loadSeconds)}/s), ${marks.length} markers`,
+    },
+    { item: "storage", value: report.storage },
+    { item: "Tideline protect (base copy + replica + first restore point)", value: fmtSeconds(protectSeconds) },
+    {
+      item: "Tideline restore points (whole run / in the window)",
+      value: `${restorePoints.length} / ${windowPoints.length}: ${restorePoints.map((r) => new Date(r.createdAt).toISOString().slice(11, 19)).join(", ")}`,
     },
     {
-      item: "pgBackRest full backup (process-max, compress)",
-      value: `${fmtSeconds(backup.seconds)} (${br.processMax}, ${br.compressType}), ${fmtBytes(backup.repoBytes)} stored`,
+      item: "pgBackRest backups",
+      value: backups
+        .map((b) => `${b.type} ${b.label} ${fmtSeconds(b.seconds)} (${fmtBytes(b.deltaBytes)} copied, ${fmtBytes(b.repoBytes)} stored)`)
+        .join("; "),
     },
     {
-      item: "workload",
-      value: `pgbench -c ${params.clients}, ${params.workloadSeconds} s, ${tps ? `${tps.toFixed(0)} tps` : "?"}`,
-    },
-    {
-      item: "WAL from pgBackRest's backup start / Tideline's restore point to marker 5",
-      value: `${fmtBytes(Number(lsnToBytes(marks[5]!.lsn) - lsnToBytes(backup.startLsn)))} / ${fmtBytes(Number(lsnToBytes(marks[5]!.lsn) - lsnToBytes(rp.lsn)))}`,
+      item: "load average (1 / 5 / 15 min) at start / end",
+      value: `${report.machine.loadAverageAtStart.join(" / ")} → ${os.loadavg().map((l) => l.toFixed(2)).join(" / ")}`,
     },
   ]);
   report.note(
-    "Tideline: from restore.create until SELECT 1 answers on the clone and pg_is_in_recovery() is false; pgBackRest: from `pgbackrest restore` until the same on the restored server (restore command + server start + recovery + promote). Both checked to hold exactly the marker rows committed before the target.",
+    `Cadences are the ones users run, compressed ${params.timeScale}× in time (the load's WAL rate is real): Tideline's default restore point every 15 min → every ${cadence.tidelineSeconds} s (its WAL-volume cadence, ${fmtBytes(walCadence ?? Number.NaN)} by default, is real bytes and not scaled); pgBackRest's full backup at the start and an hourly incremental → every ${cadence.pgbackrestIncrSeconds} s. The WAL between two points is therefore 1/${params.timeScale} of what the same load writes between them in real time, for both tools.`,
   );
   report.note(
-    "Both start from a full copy taken just before the workload (pgBackRest's the newer), so both replay the same WAL; in production Tideline's newest restore point is at most its snapshot interval (default 15 min) old while a pgBackRest full backup is often a day old.",
+    "Tideline: from restore.plan's answer (taken right before; its replayBytes is an upper bound for a time target) and restore.create until SELECT 1 answers on the clone and pg_is_in_recovery() is false. pgBackRest: from `pgbackrest restore --type=time` (it picks the newest backup set that ended before the target) until the same on the restored server. Both checked to hold exactly the marker rows committed before the target.",
   );
   report.note(
-    "Tideline's clone lives on zfs-fuse (FUSE), pgBackRest restores onto the local ext4 disk: redoSeconds and endOfRecoveryCheckpointSeconds (from each server's log) show where the time goes.",
+    "Replay = the server's log from 'redo starts' to 'recovery stopping' (restore_command fetches included; for Tideline not the pause before pg_promote()); outside replay = total − replay. Replay rate = all WAL replayed ÷ all replay time, from the LSNs each server logged.",
   );
+  report.note(
+    "The machine is shared with other engineers' test suites: the load average at start and end is in the machine record; read the ratios, not the absolute seconds.",
+  );
+  for (const p of problems) report.note(`Product problem seen during the run (not timed): ${p}`);
   await report.write({
+    seed: params.seed,
+    cadence: { ...cadence, tidelineWalBytes: walCadence, timeScale: params.timeScale },
+    storage: { tideline: params.storage, driver: t.driver, pgbackrestFilesystem: pgbrFs, description: report.storage },
     database: data,
+    window: {
+      start: new Date(windowStart).toISOString(),
+      end: new Date(windowEnd).toISOString(),
+      seconds: loadSeconds,
+      walBytes: windowWal,
+      pgbenchTps: pgbenchTps ? Number(pgbenchTps) : null,
+      scheduleLagMs: lagMs ? Number(lagMs) : null,
+      markers: marks.length,
+    },
+    loadAverage: { start: report.machine.loadAverageAtStart, end: os.loadavg().map((l) => round(l, 2)) },
+    summary: Object.fromEntries(tools.map((x) => [x.tool, { ...x, rateBytesPerSecond: x.rate }])),
+    ratio,
+    goals,
     targets: targets.map((x) => ({ ...x, time: x.time.toISOString() })),
-    lastWal: end?.lsn,
-    workloadTps: tps,
+    restores,
+    tidelineRestorePoints: restorePoints.map((r) => ({
+      id: r.id,
+      kind: r.kind,
+      lsn: r.lsn,
+      redoLsn: r.redoLsn,
+      dataTime: r.dataTime,
+      createdAt: r.createdAt,
+    })),
+    pgbackrestBackups: backups,
     protectSeconds,
-    pgbackrestBackup: backup,
-    tidelineRestorePoint: { id: rp.id, lsn: rp.lsn, dataTime: rp.dataTime },
-    medianSeconds: Object.fromEntries(
-      summary.map((x) => [
-        x.target.name,
-        { tideline: x.tideline, pgbackrest: x.pgbackrest, ratio: x.pgbackrest / x.tideline },
-      ]),
-    ),
-    runs,
+    productProblems: problems,
   });
 });

@@ -244,3 +244,64 @@ export function recoveryBreakdown(log: string): RecoveryBreakdown {
     endOfRecoveryCheckpointBuffers: ckpt ? Number(ckpt[1]) : null,
   };
 }
+
+export interface RecoveryTimeline {
+  /** Wall-clock moments (ms since the epoch) of the server's own log lines, null where absent. */
+  started: number | null;
+  redoStarts: number | null;
+  /** "recovery stopping before/after …": the target was reached. */
+  targetReached: number | null;
+  redoDone: number | null;
+  /** "database system is ready to accept connections": promoted, out of recovery. */
+  ready: number | null;
+  redoStartLsn: string | null;
+  redoDoneLsn: string | null;
+  /** Replay: from "redo starts" to the target (restore_command fetches of later segments included). */
+  replaySeconds: number | null;
+  /** WAL replayed, from the two LSNs the server logged. */
+  replayedBytes: number | null;
+}
+
+/**
+ * When each step of a recovery happened, from the log_line_prefix timestamps (PostgreSQL's
+ * default '%m [%p] ') of the server's log. Replay is measured from "redo starts" to "recovery
+ * stopping" rather than read from "redo done … elapsed": a server paused at its target (as
+ * Tideline's clones are, to promote with pg_promote()) counts the pause in that elapsed.
+ */
+export function recoveryTimeline(log: string): RecoveryTimeline {
+  const at = (re: RegExp): { t: number; m: RegExpExecArray } | null => {
+    for (const line of log.split("\n")) {
+      const m = re.exec(line);
+      const ts = /^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)?) (\S+)/.exec(line);
+      // the log's zone is the server's log_timezone: UTC/GMT on these hosts; other zones are
+      // only ever subtracted from each other, and a wrong zone shows as a nonsense phase
+      if (m && ts) return { t: Date.parse(`${ts[1]!.replace(" ", "T")}Z`), m };
+    }
+    return null;
+  };
+  const started = at(/starting PostgreSQL/);
+  const redoStarts = at(/redo starts at ([0-9A-F]+\/[0-9A-F]+)/);
+  const targetReached = at(/recovery stopping (before|after)/);
+  const redoDone = at(/redo done at ([0-9A-F]+\/[0-9A-F]+)/);
+  const ready = at(/database system is ready to accept connections/);
+  const redoStartLsn = redoStarts?.m[1] ?? null;
+  const redoDoneLsn = redoDone?.m[1] ?? null;
+  const replayEnd = targetReached?.t ?? redoDone?.t ?? null;
+  return {
+    started: started?.t ?? null,
+    redoStarts: redoStarts?.t ?? null,
+    targetReached: targetReached?.t ?? null,
+    redoDone: redoDone?.t ?? null,
+    ready: ready?.t ?? null,
+    redoStartLsn,
+    redoDoneLsn,
+    replaySeconds:
+      redoStarts && replayEnd !== null
+        ? (replayEnd - redoStarts.t) / 1000
+        : /redo is not required/.test(log)
+          ? 0
+          : null,
+    replayedBytes:
+      redoStartLsn && redoDoneLsn ? Number(lsnToBytes(redoDoneLsn) - lsnToBytes(redoStartLsn)) : null,
+  };
+}

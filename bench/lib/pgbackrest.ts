@@ -108,36 +108,58 @@ export async function preparePgBackRest(
 
 export interface BackupInfo {
   label: string;
+  type: "full" | "incr" | "diff";
   /** Bytes stored in the repository for this backup (compressed). */
   repoBytes: number;
   /** Bytes of the database files it holds (uncompressed). */
   sizeBytes: number;
+  /** Bytes it copied (an incremental copies only the files changed since its prior backup). */
+  deltaBytes: number;
   seconds: number;
   startLsn: string;
   stopLsn: string;
+  /** When pgBackRest started / stopped it (its own record, whole seconds). */
+  startTime: string;
+  stopTime: string;
 }
 
-export async function fullBackup(br: PgBackRest): Promise<BackupInfo> {
+/** `pgbackrest backup --type=full|incr|diff`, and what `info` says about the backup it made. */
+export async function backup(br: PgBackRest, type: BackupInfo["type"] = "full"): Promise<BackupInfo> {
   const started = performance.now();
-  await br.exec(["--type=full", "backup"]);
+  await br.exec([`--type=${type}`, "backup"]);
   const seconds = (performance.now() - started) / 1000;
   const { stdout } = await br.exec(["--output=json", "info"]);
   const info = JSON.parse(stdout) as Array<{
     backup: Array<{
       label: string;
+      type: BackupInfo["type"];
       lsn: { start: string; stop: string };
-      info: { size: number; repository: { size: number; delta: number } };
+      timestamp: { start: number; stop: number };
+      info: { size: number; delta: number; repository: { size: number; delta: number } };
     }>;
   }>;
   const b = info[0]!.backup.at(-1)!;
   return {
     label: b.label,
-    repoBytes: b.info.repository.size,
+    type: b.type,
+    repoBytes: b.info.repository.delta,
     sizeBytes: b.info.size,
+    deltaBytes: b.info.delta,
     seconds,
     startLsn: b.lsn.start,
     stopLsn: b.lsn.stop,
+    startTime: new Date(b.timestamp.start * 1000).toISOString(),
+    stopTime: new Date(b.timestamp.stop * 1000).toISOString(),
   };
+}
+
+export const fullBackup = (br: PgBackRest) => backup(br, "full");
+
+/** The backup set the latest `pgbackrest restore` used (it picks one by the target time), from its log. */
+export async function lastRestoredSet(br: PgBackRest): Promise<string | null> {
+  const text = await readFile(path.join(br.dir, "log", `${STANZA}-restore.log`), "utf8").catch(() => "");
+  const all = [...text.matchAll(/restore backup set ([0-9]{8}-[0-9]{6}F(?:_[0-9]{8}-[0-9]{6}[DI])?)/g)];
+  return all.at(-1)?.[1] ?? null;
 }
 
 /** Archived segment names (timeline 1) present in the repository. */

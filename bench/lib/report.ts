@@ -4,10 +4,11 @@ import { execFileSync } from "node:child_process";
 import { mkdir, rename, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { findBinDir } from "@tideline/postgres";
+import { writeSummary } from "./summary";
+import { BENCH_DIR, type Row, table } from "./table";
 
-export const BENCH_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+export { BENCH_DIR, type Row, table };
 
 function sh(cmd: string, args: string[]): string {
   try {
@@ -60,29 +61,13 @@ export function machine(): Machine {
   };
 }
 
-export type Row = Record<string, string | number>;
-
-export function table(title: string, rows: Row[]): string {
-  if (rows.length === 0) return `${title}\n(no rows)\n`;
-  const cols = [...new Set(rows.flatMap((r) => Object.keys(r)))];
-  const cell = (v: unknown) => (v === undefined ? "" : String(v));
-  const width = cols.map((c) => Math.max(c.length, ...rows.map((r) => cell(r[c]).length)));
-  const line = (vals: string[]) => `| ${vals.map((v, i) => v.padEnd(width[i]!)).join(" | ")} |`;
-  return [
-    title,
-    "",
-    line(cols),
-    `|${width.map((w) => "-".repeat(w + 2)).join("|")}|`,
-    ...rows.map((r) => line(cols.map((c) => cell(r[c])))),
-    "",
-  ].join("\n");
-}
-
 export class Report {
   readonly startedAt = new Date();
   readonly machine = machine();
   private readonly tables: Array<{ title: string; rows: Row[] }> = [];
   readonly notes: string[] = [];
+  /** The storage the product's data lived on in this run, where it is not the zfs-fuse default. */
+  storage: string | undefined;
 
   constructor(
     readonly name: string,
@@ -107,7 +92,8 @@ export class Report {
       benchmark: this.name,
       startedAt: this.startedAt.toISOString(),
       finishedAt: new Date().toISOString(),
-      machine: this.machine,
+      machine: { ...this.machine, loadAverageAtEnd: os.loadavg().map((l) => Math.round(l * 100) / 100) },
+      ...(this.storage ? { storage: this.storage } : {}),
       params: this.params,
       tables: this.tables,
       results,
@@ -115,8 +101,11 @@ export class Report {
     };
     await writeFile(`${file}.tmp`, `${JSON.stringify(body, null, 2)}\n`);
     await rename(`${file}.tmp`, file);
+    const summary = await writeSummary();
     if (this.notes.length) process.stdout.write(`${this.notes.map((n) => `- ${n}`).join("\n")}\n\n`);
-    process.stdout.write(`results written to ${path.relative(process.cwd(), file) || file}\n`);
+    process.stdout.write(
+      `results written to ${path.relative(process.cwd(), file) || file} (and ${path.relative(process.cwd(), summary) || summary})\n`,
+    );
     return file;
   }
 }

@@ -63,3 +63,15 @@ export function speedup(peer: number, ours: number): string {
   if (!Number.isFinite(peer) || !Number.isFinite(ours) || ours <= 0 || peer <= 0) return "-";
   return peer >= ours ? `${(peer / ours).toFixed(1)}× faster` : `${(ours / peer).toFixed(1)}× slower`;
 }
+
+/** A seeded PRNG (mulberry32): the same seed draws the same targets, so a run can be repeated. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

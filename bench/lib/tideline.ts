@@ -1,6 +1,7 @@
 // The real Tideline stack for a benchmark, the way apps/agent/test/fixture.ts builds it: an
 // inventory, a coordinator and one agent (roles database + storage) as separate processes, a
-// zfs-fuse pool, and a primary protected in replica mode. Everything is registered for cleanup.
+// zfs-fuse pool or a loop-mounted btrfs filesystem, and a primary protected in replica mode.
+// Everything is registered for cleanup.
 import { existsSync } from "node:fs";
 import { readdir, readFile, rm } from "node:fs/promises";
 import path from "node:path";
@@ -16,6 +17,7 @@ import {
   waitFor,
   waitForJob,
 } from "@tideline/testkit";
+import { createBtrfsPool } from "./btrfs";
 import { type Cleanup, log } from "./cleanup";
 import type { Primary } from "./pg";
 import { createPool, type Pool, stopServersUnder } from "./zfs";
@@ -29,11 +31,19 @@ export interface Tideline {
   agent: Proc;
   agentDir: string;
   pool: Pool;
+  /** The pool's driver as the agent reports it (storage.list). */
+  driver: string;
   api: () => ApiClient;
 }
 
-export async function startTideline(cleanup: Cleanup, o: { poolGiB: number }): Promise<Tideline> {
-  const pool = await createPool(cleanup, o.poolGiB);
+export type StorageKind = "zfs" | "btrfs";
+
+export async function startTideline(
+  cleanup: Cleanup,
+  o: { poolGiB: number; storage?: StorageKind },
+): Promise<Tideline> {
+  const pool =
+    o.storage === "btrfs" ? await createBtrfsPool(cleanup, o.poolGiB) : await createPool(cleanup, o.poolGiB);
   const inv = await startInventory();
   cleanup.add("stop the inventory", () => inv.destroy());
   const coord = await spawnCoordinator({ databaseUrl: inv.databaseUrl, env: AGENT_ENV });
@@ -66,8 +76,9 @@ export async function startTideline(cleanup: Cleanup, o: { poolGiB: number }): P
     60_000,
     250,
   );
-  log(`tideline: coordinator ${coord.url}, agent storage1, pool ${pool.name}`);
-  return { inv, coord, agent, agentDir, pool, api };
+  const driver = (await api().storage.list.query()).find((p) => p.name === pool.name)?.driver ?? "?";
+  log(`tideline: coordinator ${coord.url}, agent storage1, pool ${pool.name} (driver ${driver})`);
+  return { inv, coord, agent, agentDir, pool, driver, api };
 }
 
 /** pg_receivewal processes the agent recorded in its run dir, if the agent did not end them. */
@@ -86,7 +97,7 @@ export async function protect(
   t: Tideline,
   primary: Primary,
   name: string,
-  o: { recordsize?: string; snapshotEvery?: string; timeoutMs?: number } = {},
+  o: { recordsize?: string; snapshotEvery?: string; snapshotWal?: string; timeoutMs?: number } = {},
 ): Promise<number> {
   const started = performance.now();
   await t.api().clusters.add.mutate({
@@ -98,6 +109,7 @@ export async function protect(
     replicationConninfo: `host=${primary.socketDir} port=${primary.port} user=postgres`,
     // restore points are taken by the benchmark, never by the schedule in the middle of a measurement
     snapshotEvery: o.snapshotEvery ?? "24h",
+    ...(o.snapshotWal ? { snapshotWal: o.snapshotWal } : {}),
     ...(o.recordsize ? { recordsize: o.recordsize } : {}),
   });
   await waitFor(
@@ -162,4 +174,25 @@ export async function waitWindowReaches(
     timeoutMs,
     250,
   );
+}
+
+/**
+ * Destroys a clone through the API and waits for it. A destroy job that fails (the product gives
+ * zfs-fuse ~3 s to let go of a clone's files) leaves the clone "destroying"; the benchmark then
+ * goes on (the pool is destroyed at the end anyway) and returns the failure to be reported.
+ */
+export async function destroyClone(t: Tideline, cloneId: string): Promise<string | null> {
+  const { jobId } = await t.api().clones.destroy.mutate({ id: cloneId });
+  if (jobId) {
+    const job = await waitForJob(t.api(), jobId, undefined, 180_000);
+    if (job.state !== "succeeded")
+      return `clone ${cloneId}: clone.destroy ${job.state}: ${job.error?.code} ${job.error?.message}`;
+  }
+  await waitFor(
+    "the clone to be destroyed",
+    async () => (await t.api().clones.get.query({ id: cloneId })).state === "destroyed",
+    60_000,
+    250,
+  );
+  return null;
 }
