@@ -46,6 +46,7 @@ export async function checkpointPrimary(
   log: (m: string) => void,
 ): Promise<{ waitLsn: string; checkpointLsn: string | null } | null> {
   const session = new PsqlSession({ conninfo: c.primary.conninfo });
+  let watcher: PsqlSession | null = null;
   try {
     const [right] = await session.rows<CheckpointRight>(CAN_CHECKPOINT_SQL);
     if (!right?.can) {
@@ -58,54 +59,68 @@ export async function checkpointPrimary(
     }
     warned.delete(c.cluster);
     // pg_control_checkpoint() may be closed to non-superusers (the check must come first: a
-    // function is checked for EXECUTE when the query starts, even where it would not run); then
-    // the insert position after the checkpoint, past its record, is what the replica must reach
+    // function is checked for EXECUTE when the query starts, even where it would not run)
     const [{ control } = { control: false }] = await session.rows<{ control: boolean }>(
       "SELECT has_function_privilege('pg_control_checkpoint()', 'execute') AS control",
     );
-    const read = async () =>
-      (
-        await session.rows<{ ckpt: string | null; redo: string | null; cur: string }>(
-          control
-            ? "SELECT checkpoint_lsn::text AS ckpt, redo_lsn::text AS redo, pg_current_wal_insert_lsn()::text AS cur FROM pg_control_checkpoint()"
-            : "SELECT NULL AS ckpt, NULL AS redo, pg_current_wal_insert_lsn()::text AS cur",
-        )
-      )[0];
     const started = performance.now();
-    await session.exec("CHECKPOINT");
-    let at = await read();
-    let n = 1;
-    // The redo pointer is where the checkpoint began; the WAL written while it flushed the dirty
-    // buffers lies between it and the checkpoint record, and a clone replays it. After a long
-    // flush, a second checkpoint has little left to write: its redo lies next to its record.
-    for (
-      let i = 0;
-      i < 2 && at?.ckpt && at.redo && lsnDiffBytes(at.ckpt, at.redo) > SECOND_CHECKPOINT_ABOVE_BYTES;
-      i++
-    ) {
+    if (!control) {
+      // the insert position after the checkpoint lies past its record: wait for that instead
       await session.exec("CHECKPOINT");
-      at = await read();
-      n++;
+      const [at] = await session.rows<{ cur: string }>("SELECT pg_current_wal_insert_lsn()::text AS cur");
+      setImmediate(() => log(`CHECKPOINT on the primary in ${Math.round(performance.now() - started)} ms`));
+      return at ? { waitLsn: at.cur, checkpointLsn: null } : null;
     }
-    if (!at) return null;
-    const spread =
-      at.ckpt && at.redo
-        ? `, redo ${at.redo} is ${formatBytes(lsnDiffBytes(at.ckpt, at.redo))} before its record ${at.ckpt}`
-        : "";
-    log(
-      `CHECKPOINT on the primary${n > 1 ? ` (${n} of them)` : ""} in ${Math.round(performance.now() - started)} ms${spread}`,
-    );
+    // CHECKPOINT returns only after the checkpointer has also removed and preallocated WAL
+    // segments, which under load takes long enough for the replica to replay far past the record.
+    // The control file names the record as soon as it is written: watch it from a second session.
+    watcher = new PsqlSession({ conninfo: c.primary.conninfo });
+    const readControl = async () =>
+      (
+        await watcher!.rows<{ ckpt: string; redo: string }>(
+          "SELECT checkpoint_lsn::text AS ckpt, redo_lsn::text AS redo FROM pg_control_checkpoint()",
+        )
+      )[0]!;
+    let at = await readControl();
+    let n = 0;
+    for (;;) {
+      const before = at.ckpt;
+      let finished = false;
+      const done = session.exec("CHECKPOINT").then(() => {
+        finished = true;
+      });
+      done.catch(() => {});
+      n++;
+      for (;;) {
+        at = await readControl();
+        if (at.ckpt !== before) break;
+        if (finished) {
+          await done; // rethrows a failed CHECKPOINT
+          at = await readControl();
+          break;
+        }
+      }
+      // The redo pointer is where the checkpoint began; the WAL written while it flushed the
+      // dirty buffers lies between it and the record, and a clone replays it. After a long
+      // flush, another checkpoint has little left to write: its redo lies next to its record.
+      if (n >= 3 || lsnDiffBytes(at.ckpt, at.redo) <= SECOND_CHECKPOINT_ABOVE_BYTES) break;
+      await done;
+    }
+    const said = `CHECKPOINT on the primary${n > 1 ? ` (${n} of them)` : ""}: record at ${at.ckpt} after ${Math.round(performance.now() - started)} ms, ${formatBytes(lsnDiffBytes(at.ckpt, at.redo))} after its redo ${at.redo}`;
+    // said once the replica has paused: every millisecond from here is WAL a clone replays
+    setImmediate(() => log(said));
     // replay has passed the checkpoint record once the replay LSN (the end of the last record
     // replayed) is beyond the record's start
-    return at.ckpt
-      ? { waitLsn: formatLsn(parseLsn(at.ckpt) + 1n), checkpointLsn: at.ckpt }
-      : { waitLsn: at.cur, checkpointLsn: null };
+    return { waitLsn: formatLsn(parseLsn(at.ckpt) + 1n), checkpointLsn: at.ckpt };
   } catch (err) {
     log(
       `could not checkpoint the primary (${(err as Error).message.slice(0, 300)}); the restore point starts replay at the replica's last restartpoint`,
     );
     return null;
   } finally {
-    await session.close();
+    // not awaited: the replica is waiting to be paused right after the record (a CHECKPOINT
+    // still finishing its clean-up finishes on its own)
+    void session.close().catch(() => {});
+    void watcher?.close().catch(() => {});
   }
 }

@@ -52,25 +52,36 @@ export async function takeReplicaRestorePoint(c: ProtectedCluster, driver: Stora
   const snapshot = snapshotNameFor(idempotencyKey);
   const again = await existing(driver, c.datasets.replica, snapshot, "snapshot");
   if (again) return again;
-  const primary = await checkpointPrimary(c, log);
   const t = replicaTarget(c);
-  // one session for wait, pause and facts: no process start-up between "passed the checkpoint"
-  // and "paused", which is WAL the clone would replay for nothing
+  // one session for wait, pause and facts, started before the primary's checkpoint: no process
+  // start-up between "checkpoint written" and "paused", which is WAL a clone would replay for nothing
   const session = new PsqlSession(t);
   try {
-    // poll in short statements (a long one would hold a snapshot that replay of cleanup records
-    // conflicts with) and pause in the same statement that sees the checkpoint record replayed;
-    // replay goes on between polls, so near the record poll back to back
+    await session.exec("SELECT 1");
+    const primary = await checkpointPrimary(c, log);
+    // Wait for the checkpoint record to be replayed, then pause at once: replay goes on between a
+    // check and the pause, and each millisecond of it is WAL every clone replays. Near the record
+    // the wait spins inside the server and pauses in the same breath; it COMMITs each time round
+    // so it never holds a snapshot that replay of cleanup records would have to wait for.
     const passed = primary ? `pg_last_wal_replay_lsn() >= ${sqlLiteral(primary.waitLsn)}::pg_lsn` : "true";
     const deadline = Date.now() + REPLAY_CHECKPOINT_TIMEOUT_S * 1000;
     for (;;) {
-      const out = (await session.exec(`SELECT CASE WHEN ${passed} THEN (SELECT 'pausing' FROM pg_wal_replay_pause()) ELSE coalesce(pg_last_wal_replay_lsn()::text, 'nothing') END`)).trim();
-      if (out === "pausing") break;
-      if (Date.now() > deadline) {
-        throw coded("REPLICA_BEHIND_CHECKPOINT", `the shadow replica did not replay the primary's checkpoint at ${primary?.checkpointLsn ?? primary?.waitLsn} within ${REPLAY_CHECKPOINT_TIMEOUT_S} s (replay is at ${out}); check its replication lag and log`);
-      }
-      const behind = primary && out !== "nothing" ? Number(lsnDiffBytes(primary.waitLsn, out)) : Number.POSITIVE_INFINITY;
+      const [w] = await session.rows<{ lsn: string | null; passed: boolean }>(`SELECT pg_last_wal_replay_lsn()::text AS lsn, ${passed} AS passed`);
+      const behind = primary && w?.lsn && !w.passed ? Number(lsnDiffBytes(primary.waitLsn, w.lsn)) : 0;
       if (behind > 16 * 1024 * 1024) await sleep(20);
+      else {
+        await session.exec(`DO $tl$
+          DECLARE until timestamptz := clock_timestamp() + interval '1 second';
+          BEGIN
+            WHILE NOT (${passed}) AND clock_timestamp() < until LOOP COMMIT; END LOOP;
+            IF ${passed} THEN PERFORM pg_wal_replay_pause(); END IF;
+          END $tl$`);
+        const [p] = await session.rows<{ state: string }>("SELECT pg_get_wal_replay_pause_state() AS state");
+        if (p?.state !== "not paused") break;
+      }
+      if (Date.now() > deadline) {
+        throw coded("REPLICA_BEHIND_CHECKPOINT", `the shadow replica did not replay the primary's checkpoint at ${primary?.checkpointLsn ?? primary?.waitLsn} within ${REPLAY_CHECKPOINT_TIMEOUT_S} s (replay is at ${w?.lsn ?? "nothing"}); check its replication lag and log`);
+      }
     }
     for (let i = 0; ; i++) {
       const [s] = await session.rows<{ state: string }>("SELECT pg_get_wal_replay_pause_state() AS state");
