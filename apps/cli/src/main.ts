@@ -1,84 +1,143 @@
 #!/usr/bin/env node
-// `tideline`: everything the console does, for people and scripts (`--json`).
-import { parseArgs, type ParseArgsConfig } from "node:util";
+// `tideline`: everything the console does, for people and scripts (`--json`). Parsing, per-command
+// `--help` and shell completion come from yargs; the commands are the table below. Built into
+// one file (dist/tideline.mjs, see scripts/build.mjs) so that a call answers in a fraction of a
+// second; `start` and `agent run`, which need the coordinator and agent, run from source.
+import { spawn } from "node:child_process";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import yargs, { type Argv, type Options } from "yargs";
+import { hideBin } from "yargs/helpers";
 import { agentsList, clustersList, enrollTokenCreate, jobsList, jobsShow, waitForJob } from "./commands/listings";
 import { clustersAdd, clustersShow, restorePointsList, retention, snapshot, storageList, windowShow } from "./commands/protection";
 import { clonesList, disasterRecovery, drillRun, restore } from "./commands/restore";
-import { startTideline } from "./commands/start";
 import { tokensCreate, usersCreate, usersList } from "./commands/users";
 import { connect } from "./connection";
 import { CliError, describeError, printJson } from "./output";
 
-const CONNECTION = {
+const START_MODULE = "./commands/start.ts";
+const AGENT_MODULE = "@tideline/agent";
+const SOURCE_MAIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../src/main.ts");
+const BUILT = path.basename(fileURLToPath(import.meta.url)) === "tideline.mjs";
+
+interface OptionSpec {
+  type: "string" | "boolean";
+  default?: string | boolean;
+  multiple?: boolean;
+}
+
+interface Spec {
+  options?: Record<string, OptionSpec>;
+  /** Talks to a coordinator: takes the connection options and --json. */
+  api?: boolean;
+  /** Long-running (start, agent run): the built CLI hands these to the source. */
+  process?: boolean;
+  run: (ctx: { values: Record<string, unknown>; positionals: string[] }) => Promise<void>;
+}
+
+const CONNECTION: Record<string, OptionSpec> = {
   url: { type: "string" },
   token: { type: "string" },
   "data-dir": { type: "string" },
   json: { type: "boolean", default: false },
-} as const satisfies ParseArgsConfig["options"];
+};
 
-const HELP = `tideline — PostgreSQL point-in-time recovery
+/** What each command does, and its positional arguments, for `--help` and completion. */
+const META: Record<string, [string, string[]?]> = {
+  start: ["Run Tideline here: inventory PostgreSQL, coordinator, console and a local agent (Ctrl-C stops it)"],
+  "agent run": ["Run an agent on this host (enroll it once with --enroll-token)"],
+  "enroll-token create": ["A one-time token for enrolling an agent, with the command to run on the new host"],
+  "agents list": ["Agents, their roles, pools and connection state"],
+  "clusters list": ["Protected clusters and their state"],
+  "clusters add": ["Protect a cluster: check it, then stream its WAL, seed the shadow replica, take restore points"],
+  "clusters show": ["One cluster: settings, health and problems with their fixes", ["cluster"]],
+  "clusters update": ["Change a cluster's restore-point cadence or retention", ["cluster"]],
+  "clusters remove": ["Stop protecting a cluster (--destroy-data removes its datasets too)", ["cluster"]],
+  "jobs list": ["Jobs, newest first"],
+  "jobs show": ["One job: state, progress, its event log, what was asked and what came of it", ["id"]],
+  "storage list": ["Storage pools: driver, size, free space, compression and the ratio achieved"],
+  "storage set": ["Set a pool's compression, dedup or recordsize (inherited by every cluster on it)", ["pool"]],
+  window: ["The recoverable window of a cluster, per timeline, with its gaps", ["cluster"]],
+  snapshot: ["Take a restore point now", ["cluster"]],
+  "backup create": ["Take a full base backup as a restore point", ["cluster"]],
+  "restore-points list": ["A cluster's restore points: LSN, redo LSN, time, size", ["cluster"]],
+  retention: ["What the retention policy keeps and prunes (--dry-run: only show it)", ["cluster"]],
+  restore: ["Restore to a time, LSN, named point or the latest: a running clone (--dry-run: the plan only)", ["cluster"]],
+  "restore-dr": ["Disaster recovery: a full copy recovered into an empty directory on an agent", ["cluster"]],
+  "clones list": ["Clones: owner, target, state, address, time left"],
+  "clones destroy": ["Destroy a clone and its dataset", ["id"]],
+  "clones extend": ["Give a clone more time (--ttl 4h)", ["id"]],
+  "clones protect": ["Keep a clone whatever its TTL", ["id"]],
+  "clones unprotect": ["Let a clone expire again", ["id"]],
+  "drills run": ["A restore drill now: clone, check, destroy", ["cluster"]],
+  "users create": ["Create a user (admin): NAME or EMAIL, --role viewer|operator|admin", ["name"]],
+  "users list": ["Users and their roles (admin)"],
+  "tokens create": ["An API token for yourself, or for --user (admin); shown once"],
+};
 
-  tideline start [--data-dir DIR] [--console-port N] [--coordinator-port N] [--no-demo] [--no-console] [--no-btrfs]
-  tideline agent run --coordinator ws://HOST:PORT/agent --enroll-token T [--data-dir DIR] [--name N] [--roles database,storage]
-  tideline enroll-token create [--ttl-minutes N] [--json]
-  tideline agents list [--json]
-  tideline clusters list [--json]
-  tideline jobs list [--state S] [--limit N] [--json]
-  tideline jobs show ID [--json]
-  tideline storage list [--json]
-  tideline storage set AGENT/POOL [--compression gzip-1] [--dedup on|off] [--recordsize 128K]   (dedup costs ~5 GB RAM per TB)
-  tideline clusters add --name N --agent A [--pgdata DIR] --port P --storage AGENT/POOL
-        [--replication-conninfo CONNINFO] [--mode replica|shared] [--snapshot-every 15m] [--snapshot-wal 256MB|off] [--wait] [--json]
-  tideline clusters show CLUSTER [--json]
-  tideline clusters update CLUSTER [--snapshot-every 15m|CRON] [--snapshot-wal 256MB|1GiB|off] [--retention keepLast=10,daily=7]
-  tideline clusters remove CLUSTER [--destroy-data]
-  tideline window CLUSTER [--json]
-  tideline snapshot CLUSTER [--wait] [--json]
-  tideline backup create CLUSTER [--wait] [--json]
-  tideline restore-points list CLUSTER [--json]
-  tideline retention CLUSTER [--dry-run] [--json]
-  tideline restore CLUSTER (--to TIME | --lsn LSN | --name N | --latest) [--timeline N] [--ttl 4h] [--wait] [--dry-run] [--json]
-  tideline restore-dr CLUSTER (--to TIME | --lsn LSN | --name N | --latest) --agent A --target-dir DIR --port P [--pause] [--wait]
-  tideline clones list | destroy ID | extend ID --ttl 4h | protect ID | unprotect ID   [--json]
-  tideline drills run CLUSTER [--wait] [--json]
-  tideline users create NAME|EMAIL [--role viewer|operator|admin] [--password P] [--json]   (admin)
-  tideline users list [--json]
-  tideline tokens create [--user NAME|EMAIL] [--name LABEL] [--json]   (another user's: admin)
+const GROUPS: Record<string, string> = {
+  agent: "Run an agent",
+  "enroll-token": "Enrollment tokens for new agents",
+  agents: "Agents",
+  clusters: "Protected clusters",
+  jobs: "Jobs",
+  storage: "Storage pools",
+  backup: "Base backups",
+  "restore-points": "Restore points",
+  clones: "Clones made by restores",
+  drills: "Restore drills",
+  users: "Users",
+  tokens: "API tokens",
+};
 
-Connection: --url/--token, or TIDELINE_URL/TIDELINE_TOKEN, or the running \`tideline start\` of
---data-dir / TIDELINE_DATA_DIR / ./.tideline.
-`;
+const OPTION_HELP: Record<string, string> = {
+  url: "coordinator URL (or TIDELINE_URL; found by itself next to a running `tideline start`)",
+  token: "API token (or TIDELINE_TOKEN)",
+  "data-dir": "the data folder of a `tideline start` instance",
+  json: "exactly one JSON document on stdout; errors as {\"error\":{\"code\",\"message\"}}",
+  wait: "wait until the job ends, showing its progress on stderr",
+  "dry-run": "only show what would happen",
+  to: "target time, with its zone (e.g. '2026-11-21 10:00:00+01')",
+  lsn: "target LSN (e.g. 0/3000148)",
+  latest: "the end of the archived WAL",
+  ttl: "lifetime of the clone (e.g. 4h, 2d)",
+  "snapshot-every": "restore point cadence: 15m, 1h or a cron expression",
+  "snapshot-wal": "also a restore point every this much WAL (256MB, 1GiB, off)",
+  retention: "e.g. keepLast=10,hourly=24,daily=7,weekly=4,monthly=6,windowDays=14",
+};
 
-type Command = (argv: string[]) => Promise<void>;
-
-function withApi(extra: ParseArgsConfig["options"], body: (ctx: { values: Record<string, unknown>; positionals: string[] }) => Promise<void>): Command {
-  return async (argv) => {
-    const { values, positionals } = parseArgs({ args: argv, options: { ...CONNECTION, ...extra }, allowPositionals: true });
-    jsonMode = Boolean(values.json);
-    await body({ values: values as Record<string, unknown>, positionals });
-  };
+function withApi(options: Record<string, OptionSpec>, run: Spec["run"]): Spec {
+  return { options, api: true, run };
 }
 
 let jsonMode = false;
 const api = (v: Record<string, unknown>) => connect(v as never).client;
 
-const commands: Record<string, Command> = {
-  start: async (argv) => {
-    const { values } = parseArgs({ args: argv, options: { "data-dir": { type: "string" }, "console-port": { type: "string" }, "coordinator-port": { type: "string" }, "no-console": { type: "boolean" }, "no-demo": { type: "boolean" }, "no-btrfs": { type: "boolean" } } });
-    await startTideline({
-      dataDir: values["data-dir"],
-      consolePort: values["console-port"] ? Number(values["console-port"]) : undefined,
-      coordinatorPort: values["coordinator-port"] ? Number(values["coordinator-port"]) : undefined,
-      console: !values["no-console"],
-      demo: !values["no-demo"],
-      btrfs: !values["no-btrfs"],
-    });
+const commands: Record<string, Spec> = {
+  start: {
+    options: { "data-dir": { type: "string" }, "console-port": { type: "string" }, "coordinator-port": { type: "string" }, "no-console": { type: "boolean" }, "no-demo": { type: "boolean" }, "no-btrfs": { type: "boolean" } },
+    process: true,
+    run: async ({ values }) => {
+      // the non-literal specifier keeps the coordinator, Prisma and PostgreSQL helpers out of the built CLI
+      const { startTideline } = (await import(START_MODULE)) as typeof import("./commands/start");
+      await startTideline({
+        dataDir: values["data-dir"] as string | undefined,
+        consolePort: values["console-port"] ? Number(values["console-port"]) : undefined,
+        coordinatorPort: values["coordinator-port"] ? Number(values["coordinator-port"]) : undefined,
+        console: !values["no-console"],
+        demo: !values["no-demo"],
+        btrfs: !values["no-btrfs"],
+      });
+    },
   },
-  "agent run": async (argv) => {
-    const { values } = parseArgs({ args: argv, options: { coordinator: { type: "string" }, "enroll-token": { type: "string" }, "data-dir": { type: "string", default: "/var/lib/tideline-agent" }, name: { type: "string" }, roles: { type: "string" }, pgdata: { type: "string", multiple: true } } });
-    const { runAgent } = await import("@tideline/agent");
-    await runAgent({ coordinatorUrl: values.coordinator, enrollToken: values["enroll-token"], dataDir: values["data-dir"]!, name: values.name, roles: values.roles, pgdata: values.pgdata });
-    await new Promise(() => {}); // runs until a signal
+  "agent run": {
+    options: { coordinator: { type: "string" }, "enroll-token": { type: "string" }, "data-dir": { type: "string", default: "/var/lib/tideline-agent" }, name: { type: "string" }, roles: { type: "string" }, pgdata: { type: "string", multiple: true } },
+    process: true,
+    run: async ({ values }) => {
+      const { runAgent } = (await import(AGENT_MODULE)) as typeof import("@tideline/agent");
+      await runAgent({ coordinatorUrl: values.coordinator as string | undefined, enrollToken: values["enroll-token"] as string | undefined, dataDir: values["data-dir"] as string, name: values.name as string | undefined, roles: values.roles as string | undefined, pgdata: values.pgdata as string[] | undefined });
+      await new Promise(() => {}); // runs until a signal
+    },
   },
   "enroll-token create": withApi({ "ttl-minutes": { type: "string" } }, ({ values }) =>
     enrollTokenCreate(api(values), Boolean(values.json), values["ttl-minutes"] ? Number(values["ttl-minutes"]) : undefined),
@@ -196,20 +255,76 @@ function parsePolicy(s: string): Record<string, number> {
   );
 }
 
-async function main(argv: string[]): Promise<void> {
-  if (argv.length === 0 || argv[0] === "help" || argv[0] === "--help") {
-    process.stdout.write(HELP);
-    return;
-  }
-  const two = `${argv[0]} ${argv[1] ?? ""}`.trim();
-  const [name, rest] = commands[two] ? [two, argv.slice(2)] : [argv[0]!, argv.slice(1)];
-  const cmd = commands[name];
-  if (!cmd) throw new CliError("USAGE", `unknown command "${argv.slice(0, 2).join(" ")}"; see \`tideline help\``, 2);
-  jsonMode = argv.includes("--json");
-  await cmd(rest);
+function toYargs(options: Record<string, OptionSpec>): Record<string, Options> {
+  return Object.fromEntries(
+    Object.entries(options).map(([name, o]) => [
+      name,
+      { type: o.type, ...(o.default !== undefined ? { default: o.default } : {}), ...(o.multiple ? { array: true } : {}), ...(OPTION_HELP[name] ? { describe: OPTION_HELP[name] } : {}) },
+    ]),
+  );
 }
 
-main(process.argv.slice(2)).catch((err) => {
+function addCommand(y: Argv, word: string, full: string, spec: Spec): Argv {
+  const [describe, args = []] = META[full] ?? [full];
+  const usage = [word, ...args.map((a) => `[${a}]`)].join(" ");
+  return y.command(
+    usage,
+    describe,
+    (c) => c.options(toYargs({ ...(spec.api ? CONNECTION : {}), ...spec.options })),
+    async (argv) => {
+      const values = argv as unknown as Record<string, unknown>;
+      const positionals = args.map((a) => values[a]).filter((v): v is string => v !== undefined).map(String);
+      if (BUILT && spec.process) return handToSource();
+      await spec.run({ values, positionals });
+    },
+  );
+}
+
+/** `start` and `agent run` need the whole stack: the built CLI runs the source for them and mirrors its exit. */
+function handToSource(): Promise<void> {
+  const child = spawn(process.execPath, ["--import", import.meta.resolve("tsx"), SOURCE_MAIN, ...process.argv.slice(2)], { stdio: "inherit" });
+  // Ctrl-C reaches the child through the terminal; a signal sent to this process alone is passed on
+  for (const sig of ["SIGINT", "SIGTERM"] as const) process.on(sig, () => child.kill(sig));
+  return new Promise(() => child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0))));
+}
+
+async function main(argv: string[]): Promise<void> {
+  jsonMode = argv.includes("--json");
+  let cli = yargs(argv)
+    .scriptName("tideline")
+    .usage("tideline — PostgreSQL point-in-time recovery\n\nUsage: tideline <command> [options]")
+    // `--no-demo` is an option of its own here, not the negation of `--demo`
+    .parserConfiguration({ "boolean-negation": false })
+    .strict()
+    .demandCommand(1, "name a command; see tideline --help")
+    .recommendCommands()
+    .completion("completion", "Print a bash/zsh completion script: tideline completion >> ~/.bashrc")
+    .help()
+    .alias("h", "help")
+    .version(false)
+    .wrap(Math.min(110, process.stdout.columns || 110))
+    .epilogue("Connection: --url/--token, or TIDELINE_URL/TIDELINE_TOKEN, or the running `tideline start` of --data-dir / TIDELINE_DATA_DIR / ./.tideline.")
+    .fail((msg, err) => {
+      const words = argv.filter((a) => !a.startsWith("-")).slice(0, 2).join(" ");
+      throw err ?? new CliError("USAGE", msg.includes("--help") ? msg : `${msg}; see tideline ${words} --help`, 2);
+    });
+  const groups = new Map<string, Array<[string, string, Spec]>>();
+  for (const [full, spec] of Object.entries(commands)) {
+    const [first, second] = full.split(" ") as [string, string | undefined];
+    if (!second) cli = addCommand(cli, first, full, spec);
+    else groups.set(first, [...(groups.get(first) ?? []), [second, full, spec]]);
+  }
+  for (const [group, subs] of groups) {
+    cli = cli.command(`${group} <command>`, GROUPS[group] ?? group, (g) => {
+      let y = g;
+      for (const [word, full, spec] of subs) y = addCommand(y, word, full, spec);
+      return y.demandCommand(1, `name a ${group} command; see tideline ${group} --help`);
+    });
+  }
+  await cli.parseAsync();
+}
+
+main(hideBin(process.argv)).catch((err) => {
   const e = describeError(err);
   if (jsonMode) printJson({ error: e });
   else process.stderr.write(`error: ${e.code}: ${e.message}\n`);

@@ -50,6 +50,13 @@ describe("tideline start", () => {
     expect(agents).toHaveLength(1);
     expect(agents[0]).toMatchObject({ name: "local", connected: true, roles: ["database", "storage"] });
 
+    // `pnpm tideline … --json` is the built command: one JSON document, no pnpm banner in front
+    const viaPnpm = await exec("pnpm", ["tideline", "agents", "list", "--json", "--data-dir", dataDir], { cwd: REPO_ROOT });
+    expect(JSON.parse(viaPnpm.stdout)).toEqual(agents.map((a) => expect.objectContaining({ name: a.name })));
+    const help = await exec("pnpm", ["tideline", "restore", "--help"], { cwd: REPO_ROOT });
+    expect(help.stdout).toContain("tideline restore [cluster]");
+    expect(help.stdout).toMatch(/--to\s+target time/);
+
     // as root where the kernel has btrfs, the local pool is a loop-mounted btrfs file in the data folder
     if (!(await btrfsUnavailable())) {
       const pools = await waitFor("the local btrfs pool", async () => {
