@@ -251,7 +251,9 @@ await benchmark("replay-tuning", async (cleanup) => {
       : params.storage === "directory"
         ? await directoryStorage(cleanup)
         : await zfsStorage(cleanup);
-  const report = new Report("replay-tuning", { ...params, storageDescription: storage.describe });
+  // zfs-fuse figures in results/replay-tuning.json, other storage beside them (replay-tuning-btrfs.json)
+  const name = params.storage === "zfs" ? "replay-tuning" : `replay-tuning-${params.storage}`;
+  const report = new Report(name, { ...params, storageDescription: storage.describe });
   const walDir = await storage.volume("wal");
   const replicaVol = await storage.volume("replica");
   await chownToServiceUser(walDir, user);

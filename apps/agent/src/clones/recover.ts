@@ -63,18 +63,20 @@ type Settings = Record<string, string | number | boolean>;
  * "Replay tuning"). Replay is one process applying WAL records to pages; what slows it is waiting
  * for pages it has to read and evicting dirty pages it has to write:
  * - recovery_prefetch=on with maintenance_io_concurrency=64 reads ahead the blocks upcoming
- *   records touch (PostgreSQL 15's default io concurrency of 10 leaves most of that on the table);
+ *   records touch (little measured gain with warm caches, as PostgreSQL 15 already prefetches by
+ *   default on Linux; kept for cold reads, it costs nothing);
  * - shared_buffers sized for replay keeps the pages the WAL touches in memory, so the startup
  *   process does not write dirty pages back to storage one by one to make room;
  * - checkpoint_timeout/max_wal_size large: no restartpoint (a full write-out and fsync of dirty
  *   buffers) in the middle of replay; the checkpoint after promotion writes them once.
- * fsync=off during replay was measured too and left out: with no restartpoints there is hardly an
- * fsync to save, and it would need a full sync of the clone before hand-over.
+ * fsync=off during replay was measured too and left out: with no restartpoints there is little
+ * fsync to save, and where it did speed replay (btrfs) the full sync it needs before hand-over
+ * took the gain back, while a crash before that sync would leave a corrupt clone.
  * Which persist after hand-over: shared_buffers (sized for the storage host, not the primary the
  * data directory was copied from, and PGC_POSTMASTER: resetting it would change the clone's memory
  * at its next restart only), recovery_prefetch and maintenance_io_concurrency (cheap, and the
  * latter helps the DBA's maintenance on the clone as well). checkpoint_timeout and max_wal_size go
- * back to the source's values (afterReplay): with them a DBA's writes would pile up WAL and make
+ * back to the source's values (endReplayTuning): with them a DBA's writes would pile up WAL and make
  * a crash of the clone replay for a long time.
  */
 export function replayTuning(totalMemoryBytes = os.totalmem()): { duringReplay: Settings; replayOnly: string[] } {

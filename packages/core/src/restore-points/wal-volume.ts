@@ -75,9 +75,9 @@ export function archiveHead(
 }
 
 /**
- * 256 MiB. Measured (bench/README.md, "Replay tuning"): a tuned clone on zfs-fuse replays ~70 MB/s
- * (stock settings ~18 MB/s), so 256 MiB of WAL is about 4 s of replay at worst; kernel ZFS and
- * btrfs replay faster. Much less would cost the primary: every restore point asks it for an
+ * 256 MiB. Measured (bench/README.md, "Replay tuning"): a tuned clone on zfs-fuse replays
+ * 37–70 MB/s on a busy 2-core machine (stock settings 16–18 MB/s), so 256 MiB of WAL is 4–7 s of
+ * replay at worst; btrfs and kernel ZFS replay faster. Much less would cost the primary: every restore point asks it for an
  * immediate checkpoint, and each checkpoint restarts full-page writes (more WAL). At 256 MiB a busy
  * primary checkpoints about twice as often as PostgreSQL's default max_wal_size (1 GB: a
  * checkpoint every ~540 MB of WAL) makes it; 512 MiB would add almost none but double the replay.
