@@ -6,12 +6,13 @@
 import { chmod, readdir, rm } from "node:fs/promises";
 import path from "node:path";
 import { errorCode } from "@tideline/client";
+import { lsnDiffBytes } from "@tideline/core";
 import { freePort, makeTempDir } from "@tideline/postgres";
 import { waitFor, waitForJob } from "@tideline/testkit";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { btrfsAvailable } from "../src/storage/testing";
-import { type Protected, protectedCluster, testStorage } from "./fixture";
+import { exec, type Protected, protectedCluster, testStorage } from "./fixture";
 
 const storage = testStorage((await btrfsAvailable()) ? "btrfs" : "zfs");
 
@@ -110,6 +111,25 @@ describe(`restore to time (on ${storage})`, () => {
   it("restores to an LSN and to a named restore point", async () => {
     expect((await restoreAndRead({ kind: "lsn", lsn: lsnAfter3 })).marks).toEqual([1, 2, 3]);
     expect((await restoreAndRead({ kind: "name", name: "before-4" })).marks).toEqual([1, 2, 3]);
+  });
+
+  it("plans from the restore point's redo pointer, with the start-up time learnt from the clones so far", async () => {
+    const points = await p.api().restorePoints.list.query({ cluster: "shop" });
+    // taken under pgbench: each point's replay starts within 1 MiB of it
+    for (const rp of points) expect(Number(lsnDiffBytes(rp.lsn, rp.redoLsn!))).toBeLessThanOrEqual(1024 * 1024);
+    const plan = await p.api().restore.plan.query({ cluster: "shop", target: { kind: "lsn", lsn: lsnAfter3 } });
+    const from = points.find((rp) => rp.id === plan.restorePointId)!;
+    expect(plan.redoLsn).toBe(from.redoLsn);
+    expect(plan.replayBytes).toBe(Number(lsnDiffBytes(lsnAfter3, from.redoLsn!)));
+    expect(plan.replayBytesUpperBound).toBe(false);
+    // every clone above taught the pool's start-up time; those with 16 MiB or more to replay its rate
+    expect(plan.estimate.startSeconds).not.toBe(2);
+    if (!plan.estimate.measured) expect(plan.estimate.bytesPerSecond).toBe(50 * 1024 * 1024);
+    console.log(`plan: ${plan.summary}`);
+    expect(plan.estimatedSeconds).toBeCloseTo(plan.estimate.startSeconds + plan.replayBytes / plan.estimate.bytesPerSecond, 1);
+    // the CLI's dry run says the same
+    const { stdout } = await exec("pnpm", ["-s", "tideline", "restore", "shop", "--lsn", lsnAfter3, "--dry-run", "--json"], { env: { ...process.env, TIDELINE_URL: p.coord.url, TIDELINE_TOKEN: p.inv.adminToken } });
+    expect(JSON.parse(stdout)).toMatchObject({ replayBytes: plan.replayBytes, estimatedSeconds: plan.estimatedSeconds, estimate: plan.estimate });
   });
 
   it("refuses bad targets with the planner's code, and creates nothing", async () => {

@@ -19,7 +19,7 @@ export async function planForCluster(c: Coordinator, clusterId: string, target: 
     catalog: inputs.catalog,
     histories: inputs.histories,
     now: new Date(),
-    replayRate: pool?.replayBytesPerSecond ? { bytesPerSecond: pool.replayBytesPerSecond, startSeconds: pool.cloneStartSeconds ?? undefined, measured: true } : undefined,
+    replayRate: pool ? { bytesPerSecond: pool.replayBytesPerSecond ?? 0, startSeconds: pool.cloneStartSeconds ?? undefined, measured: pool.replayBytesPerSecond !== null } : undefined,
   });
   if (!result.ok) throw new AppError(result.code, result.message.replace(`${result.code}: `, ""));
   const plan = result.plan;

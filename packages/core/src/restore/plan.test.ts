@@ -454,7 +454,15 @@ describe("planRestore: what the clone replays, and how long it takes", () => {
     const assumed = ok(redo({ kind: "lsn", lsn: "0/3000000" }));
     expect(assumed.estimate).toEqual({ bytesPerSecond: 50 * 1024 * 1024, startSeconds: 2, measured: false });
     expect(assumed.estimatedSeconds).toBe(2.2);
-    // a rate that is not measured is not trusted
+    // a rate that is not measured is not trusted; a start-up time learnt is
+    expect(
+      ok(
+        redo(
+          { kind: "lsn", lsn: "0/3000000" },
+          { replayRate: { bytesPerSecond: 1, startSeconds: 0.5, measured: false } },
+        ),
+      ).estimate,
+    ).toEqual({ bytesPerSecond: 50 * 1024 * 1024, startSeconds: 0.5, measured: false });
     expect(
       ok(redo({ kind: "lsn", lsn: "0/3000000" }, { replayRate: { bytesPerSecond: 1, measured: false } }))
         .estimate.measured,

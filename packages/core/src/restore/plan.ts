@@ -48,8 +48,9 @@ export type PlanRefusalCode = (typeof PlanRefusal)[keyof typeof PlanRefusal];
 export type NamedRestorePoint = { name: string; lsn: string; timeline: number; time: string | null };
 
 /**
- * How fast clones replay WAL, and what a clone costs before replay (clone, start-up, promotion).
- * `measured`: learnt from earlier clones on the same storage; otherwise the defaults below.
+ * How fast clones replay WAL, and what a clone costs besides replay (clone, start-up, promotion).
+ * `measured`: the rate was learnt from earlier clones on the same storage; otherwise the default
+ * rate below is used. A start-up time given is used either way.
  */
 export type ReplayRate = { bytesPerSecond: number; startSeconds?: number; measured: boolean };
 
@@ -174,7 +175,8 @@ function withEstimate(plan: RestorePlan, rate?: ReplayRate): RestorePlan {
   const trusted = rate?.measured && rate.bytesPerSecond > 0 ? rate : null;
   const measured = trusted !== null;
   const bytesPerSecond = trusted?.bytesPerSecond ?? DEFAULT_REPLAY_BYTES_PER_SECOND;
-  const startSeconds = trusted?.startSeconds ?? DEFAULT_CLONE_START_SECONDS;
+  // the start-up time is learnt from every clone, the rate only from those with much to replay
+  const startSeconds = rate?.startSeconds ?? DEFAULT_CLONE_START_SECONDS;
   plan.replayBytes = replay.toString();
   plan.replayBytesUpperBound = plan.targetKind === "time" && !plan.endOfWal;
   plan.estimatedSeconds = Math.round((startSeconds + Number(replay) / bytesPerSecond) * 10) / 10;
