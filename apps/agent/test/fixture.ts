@@ -36,7 +36,8 @@ export function testStorage(fallback: StorageDriverKind = "zfs"): StorageDriverK
   return kind;
 }
 
-async function testPool(kind: StorageDriverKind, agentDir: string): Promise<{ pool: TestPool; storage: StorageDriver }> {
+/** A throwaway pool of that kind (the directory pool lives in the agent's data folder), and its driver. */
+export async function testPool(kind: StorageDriverKind, agentDir: string): Promise<{ pool: TestPool; storage: StorageDriver }> {
   if (kind === "zfs") {
     if (!(await ensureZfs())) throw new Error("zfs-fuse is not available");
     const pool = await createTestPool({ sizeMiB: 2048 });

@@ -1,5 +1,6 @@
-// Protecting a real cluster: WAL streamed by pg_receivewal into a zfs-fuse pool, a shadow replica,
-// restore points on a schedule under pgbench load, a killed receiver, the window read from WAL.
+// Protecting a real cluster: WAL streamed by pg_receivewal into a storage pool (zfs-fuse unless
+// TIDELINE_TEST_STORAGE says btrfs or directory), a shadow replica, restore points on a schedule
+// under pgbench load, a killed receiver, the window read from WAL.
 import { execFile } from "node:child_process";
 import { readdir, rm } from "node:fs/promises";
 import path from "node:path";
@@ -8,27 +9,33 @@ import { compareLsn, lsnDiffBytes } from "@tideline/core";
 import { findBinDir, resolveServiceUser, asServiceUser, startTestCluster, type TestCluster, makeTempDir } from "@tideline/postgres";
 import { type CoordinatorProc, type Proc, spawnAgent, spawnCoordinator, startInventory, type TestInventory, waitFor, waitForJob } from "@tideline/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestPool, ensureZfs, type TestPool } from "../src/storage/testing";
+import type { StorageDriver } from "../src/storage";
+import type { TestPool } from "../src/storage/testing";
+import { testPool, testStorage } from "./fixture";
 
 const exec = promisify(execFile);
 const ENV = { TIDELINE_STATUS_MS: "1000", TIDELINE_SCHEDULER_MS: "500", TIDELINE_SWEEP_MS: "300" };
 
-describe("protecting a cluster on a zfs-fuse pool", () => {
+const storageKind = testStorage();
+
+describe(`protecting a cluster on a ${storageKind} pool`, () => {
   let inv: TestInventory;
   let coord: CoordinatorProc;
   let agent: Proc;
   let pool: TestPool;
+  /** The pool as the agent's driver sees it: datasets, snapshots and their properties. */
+  let storage: StorageDriver;
   let primary: TestCluster;
   let agentDir: string;
   const api = () => inv.client(coord.url);
+  const replicaSnapshots = () => storage.listSnapshots(`${pool.name}/tideline/main/replica`);
 
   beforeAll(async () => {
-    expect(await ensureZfs()).toBe(true);
-    pool = await createTestPool({ sizeMiB: 2048 });
+    agentDir = await makeTempDir("tl-agent-");
+    ({ pool, storage } = await testPool(storageKind, agentDir));
     inv = await startInventory();
     coord = await spawnCoordinator({ databaseUrl: inv.databaseUrl, env: ENV });
     primary = await startTestCluster({ settings: { fsync: "on", synchronous_commit: "on" } });
-    agentDir = await makeTempDir("tl-agent-");
     const { token } = await api().agents.createEnrollmentToken.mutate({});
     agent = spawnAgent({ wsUrl: coord.wsUrl, dataDir: agentDir, enrollToken: token, name: "storage1", roles: "database,storage", env: ENV });
     await waitFor("agent with the pool", async () => (await api().storage.list.query()).some((p) => p.name === pool.name), 30_000);
@@ -77,13 +84,12 @@ describe("protecting a cluster on a zfs-fuse pool", () => {
       if (c.state === "error") throw new Error(JSON.stringify(c.health));
       return c.state === "protected";
     }, 120_000, 250);
-    const { stdout } = await exec("zfs", ["list", "-H", "-o", "name", "-r", `${pool.name}/tideline/main`]);
-    expect(stdout.split("\n").filter(Boolean).sort()).toEqual([`${pool.name}/tideline/main`, `${pool.name}/tideline/main/clones`, `${pool.name}/tideline/main/replica`, `${pool.name}/tideline/main/wal`].sort());
+    const datasets = (await storage.listDatasets(`${pool.name}/tideline/main`)).map((d) => d.name);
+    expect(datasets.sort()).toEqual([`${pool.name}/tideline/main`, `${pool.name}/tideline/main/clones`, `${pool.name}/tideline/main/replica`, `${pool.name}/tideline/main/wal`].sort());
     const rps = await api().restorePoints.list.query({ cluster: "main" });
     expect(rps).toHaveLength(1);
-    const props = await exec("zfs", ["get", "-H", "-o", "property,value", "tideline:lsn,tideline:cluster", `${pool.name}/tideline/main/replica@${rps[0]!.snapshot}`]);
-    expect(props.stdout).toContain(`tideline:lsn\t${rps[0]!.lsn}`);
-    expect(props.stdout).toContain("tideline:cluster\tmain");
+    const snapshot = (await replicaSnapshots()).find((s) => s.name === rps[0]!.snapshot);
+    expect(snapshot?.userProps).toMatchObject({ "tideline:lsn": rps[0]!.lsn, "tideline:cluster": "main" });
   });
 
   it("gets every committed row into the WAL archive within seconds, under pgbench load", async () => {
@@ -137,8 +143,7 @@ describe("protecting a cluster on a zfs-fuse pool", () => {
       // the data time is a commit time no later than when the snapshot was taken
       expect(rps[i]!.dataTime!.getTime()).toBeLessThanOrEqual(rps[i]!.createdAt.getTime() + 1000);
     }
-    const snaps = await exec("zfs", ["list", "-H", "-t", "snapshot", "-o", "name", "-r", `${pool.name}/tideline/main/replica`]);
-    expect(snaps.stdout.split("\n").filter(Boolean).length).toBe(rps.length);
+    expect(await replicaSnapshots()).toHaveLength(rps.length);
   });
 
   it("starts each restore point's replay next to it: redo within 1 MiB of the LSN, under pgbench load", async () => {
@@ -175,15 +180,8 @@ describe("protecting a cluster on a zfs-fuse pool", () => {
       expect(rp.redoLsn).toMatch(/^[0-9A-F]+\/[0-9A-F]+$/);
       expect(gaps[i]).toBeGreaterThanOrEqual(0);
       expect(gaps[i]).toBeLessThanOrEqual(1024 * 1024);
-      const props = await exec("zfs", [
-        "get",
-        "-H",
-        "-o",
-        "value",
-        "tideline:redo-lsn",
-        `${pool.name}/tideline/main/replica@${rp.snapshot}`,
-      ]);
-      expect(props.stdout.trim()).toBe(rp.redoLsn);
+      const snapshot = (await replicaSnapshots()).find((s) => s.name === rp.snapshot);
+      expect(snapshot?.userProps["tideline:redo-lsn"]).toBe(rp.redoLsn);
     }
     // the CLI lists the same redo LSNs
     const cli = await exec("pnpm", ["-s", "tideline", "restore-points", "list", "main", "--json"], {
@@ -219,7 +217,7 @@ describe("protecting a cluster on a zfs-fuse pool", () => {
     const svc = asServiceUser(resolveServiceUser());
     const bench = exec(path.join(bin, "pgbench"), ["-c", "2", "-T", "10", "-h", primary.socketDir, "-p", String(primary.port), "postgres"], svc);
     await new Promise((r) => setTimeout(r, 2000));
-    await exec("pkill", ["-KILL", "-f", `pg_receivewal.*${pool.name}/tideline/main/wal`]);
+    await exec("pkill", ["-KILL", "-f", `pg_receivewal.*${pool.mountpoint}/tideline/main/wal`]);
     await bench;
     await primary.query("SELECT pg_switch_wal()");
     const [{ lsn }] = (await primary.query<{ lsn: string }>("SELECT pg_current_wal_lsn()::text AS lsn")) as [{ lsn: string }];
@@ -257,8 +255,7 @@ describe("protecting a cluster on a zfs-fuse pool", () => {
     expect((await waitForJob(api(), applied.jobId!)).state).toBe("succeeded");
     const after = await api().restorePoints.list.query({ cluster: "main" });
     expect(after.map((r) => r.id)).toEqual(before.slice(-3).map((r) => r.id));
-    const snaps = await exec("zfs", ["list", "-H", "-t", "snapshot", "-o", "name", "-r", `${pool.name}/tideline/main/replica`]);
-    expect(snaps.stdout.split("\n").filter(Boolean)).toHaveLength(3);
+    expect(await replicaSnapshots()).toHaveLength(3);
   });
 
   it("warns when the role may not CHECKPOINT, naming the GRANT, and still records each point's redo", async () => {
@@ -345,7 +342,7 @@ describe("protecting a cluster on a zfs-fuse pool", () => {
     }
   });
 
-  it("sets compression, dedup and recordsize per pool; a directory pool says it cannot", async () => {
+  it.runIf(storageKind === "zfs")("sets compression, dedup and recordsize per pool; a directory pool says it cannot", async () => {
     const { jobId } = await api().storage.configure.mutate({ pool: `storage1/${pool.name}`, compression: "gzip-1", dedup: false, recordsize: "64K" });
     const job = await waitForJob(api(), jobId);
     expect(job.state).toBe("succeeded");
@@ -357,5 +354,16 @@ describe("protecting a cluster on a zfs-fuse pool", () => {
     expect(listed.properties.compression).toBe("gzip-1");
     const dir = await api().storage.configure.mutate({ pool: "storage1/dir", compression: "gzip-1" });
     expect((await waitForJob(api(), dir.jobId)).error?.code).toBe("NOT_SUPPORTED_BY_DRIVER");
+  });
+
+  it.runIf(storageKind === "btrfs")("sets compression per btrfs pool, which the kernel applies; dedup and recordsize need ZFS", async () => {
+    const { jobId } = await api().storage.configure.mutate({ pool: `storage1/${pool.name}`, compression: "gzip-1", dedup: false });
+    expect((await waitForJob(api(), jobId)).state).toBe("succeeded");
+    expect(await storage.getProperties(`${pool.name}/tideline`, ["compression", "dedup"])).toEqual({ compression: "gzip-1", dedup: "off" });
+    // inherited by the cluster's datasets: btrfs compresses their new files with zlib (gzip's deflate)
+    const { stdout } = await exec("btrfs", ["property", "get", path.join(pool.mountpoint, "tideline", "main", "wal"), "compression"]);
+    expect(stdout.trim()).toBe("compression=zlib");
+    const refused = await api().storage.configure.mutate({ pool: `storage1/${pool.name}`, recordsize: "64K" });
+    expect((await waitForJob(api(), refused.jobId)).error?.code).toBe("NOT_SUPPORTED_BY_DRIVER");
   });
 });
