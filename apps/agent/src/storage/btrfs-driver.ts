@@ -271,9 +271,11 @@ export class BtrfsDriver implements StorageDriver {
     await this.#meta(dataset);
     const names = await this.#snapshotNames(dataset);
     const usage = await this.#usage(names.map((s) => this.#snapDir(dataset, s)));
-    const out = await Promise.all(
-      names.map(async (name, i) => {
-        const meta = await readJson<SnapshotMeta>(this.#snapMeta(dataset, name));
+    const found = await Promise.all(
+      names.map(async (name, i): Promise<SnapshotInfo | undefined> => {
+        // A snapshot destroyed meanwhile (retention runs beside the status loop) is simply not listed.
+        const meta = await readJson<SnapshotMeta>(this.#snapMeta(dataset, name)).catch(() => undefined);
+        if (!meta) return undefined;
         return {
           name,
           createdAt: new Date(meta.createdAt),
@@ -284,6 +286,7 @@ export class BtrfsDriver implements StorageDriver {
         };
       }),
     );
+    const out = found.filter((s) => s !== undefined);
     return out.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.name.localeCompare(b.name));
   }
 
@@ -640,7 +643,9 @@ export class BtrfsDriver implements StorageDriver {
     const nodes = await Promise.all(
       datasets.map(async (d) => ({
         dataset: d,
-        clone: (await this.#meta(d)).origin !== undefined,
+        // read without #meta: a clone destroyed meanwhile must not fail the reading of the others
+        clone:
+          (await readJson<DatasetMeta>(this.#markerPath(d)).catch(() => undefined))?.origin !== undefined,
         snaps: (await this.#snapshotNames(d)).map((s) => this.#snapDir(d, s)),
       })),
     );
