@@ -73,6 +73,8 @@ describe("mode shared: PGDATA on a dataset of the pool", () => {
     const label = await inv.pg.query<{ backup_label: string }>("SELECT backup_label FROM restore_points WHERE id = $1", [rp!.id]);
     expect(label[0]!.backup_label).toMatch(/START WAL LOCATION: .*\nCHECKPOINT LOCATION: /);
     expect(label[0]!.backup_label).toContain(`LABEL: tideline seed ${rp!.snapshot}`);
+    // the backup_label's START WAL LOCATION (pg_backup_start's fast checkpoint) is where a clone's replay starts
+    expect(label[0]!.backup_label).toContain(`START WAL LOCATION: ${rp!.redoLsn} `);
     const snaps = await exec("zfs", ["list", "-H", "-t", "snapshot", "-o", "name", "-r", `${pool.name}/pgshared`]);
     expect(snaps.stdout.trim()).toBe(`${pool.name}/pgshared@${rp!.snapshot}`);
   });
