@@ -121,6 +121,21 @@ interface Restore {
   /** "ready to accept connections" → SELECT 1 answered here (Tideline: replay settings reset, login, clone state). */
   readyToQueryableSeconds: number | null;
   restoreCommandSeconds?: number;
+  /**
+   * Tideline, seconds from restore.create: the clone job started on the agent, the job finished
+   * (after promotion: replay settings reset, login created), the benchmark saw the clone "ready".
+   */
+  job?: {
+    started: number | null;
+    finished: number | null;
+    readySeen: number;
+    /** The agent's "promoting" event (coordinator's time of the event) − target reached; then → ready. */
+    pauseSeenSeconds: number | null;
+    promotionSeconds: number | null;
+    events: Array<{ s: number; message: string }>;
+  };
+  targetReachedAt: number | null;
+  readyAt: number | null;
   /** The restore point / backup set it started from. */
   from: string;
   markers: number;
@@ -137,6 +152,9 @@ function phases(tl: RecoveryTimeline, t0wall: number, seconds: number) {
     startToRedoSeconds: s(tl.started, tl.redoStarts),
     promoteSeconds: s(tl.targetReached ?? tl.redoDone, tl.ready),
     readyToQueryableSeconds: s(tl.ready, end),
+    /** Seconds from the first command: the target reached, the server out of recovery (its log). */
+    targetReachedAt: s(t0wall, tl.targetReached ?? tl.redoDone),
+    readyAt: s(t0wall, tl.ready),
   };
 }
 
@@ -273,10 +291,26 @@ await benchmark("restore", async (cleanup) => {
       await sleep(25);
       clone = await api.clones.get.query({ id: r.cloneId });
     }
+    const readySeen = (performance.now() - t0) / 1000;
     const t1 = await waitQueryable({ connectionString: clone.connectionString });
     const seconds = (t1 - t0) / 1000;
     const got = await marksIn({ connectionString: clone.connectionString });
     const logText = await readFile(path.join(t.agentDir, "logs", `clone-${r.cloneId}.log`), "utf8").catch(() => "");
+    const j = await api.jobs.get.query({ id: r.jobId });
+    const since = (d: Date | string | null) => (d ? round((new Date(d).getTime() - t0wall) / 1000) : null);
+    const events = j.events
+      .filter((e) => !/^replayed to /.test(e.message))
+      .map((e) => ({ s: since(e.at) ?? Number.NaN, message: e.message.slice(0, 200) }));
+    const p = phases(recoveryTimeline(logText), t0wall, seconds);
+    const promoting = events.find((e) => /promoting/.test(e.message))?.s ?? null;
+    const job = {
+      started: since(j.startedAt),
+      finished: since(j.finishedAt),
+      readySeen: round(readySeen),
+      pauseSeenSeconds: promoting !== null && p.targetReachedAt !== null ? round(promoting - p.targetReachedAt) : null,
+      promotionSeconds: promoting !== null && p.readyAt !== null ? round(p.readyAt - promoting) : null,
+      events,
+    };
     const problem = await destroyClone(t, r.cloneId);
     if (problem) {
       log(`product problem: ${problem}`);
@@ -284,7 +318,6 @@ await benchmark("restore", async (cleanup) => {
     }
     if (!sameList(got, target.expected))
       throw new Error(`Tideline clone holds markers [${got}], expected [${target.expected}]`);
-    const p = phases(recoveryTimeline(logText), t0wall, seconds);
     log(
       `target ${target.n}: Tideline ${fmtSeconds(seconds)} (replay ${fmtSeconds(p.replaySeconds ?? Number.NaN)} of ${fmtBytes(p.replayedBytes ?? Number.NaN)}, planned ${fmtBytes(plan.replayBytes)}), ${got.length} markers`,
     );
@@ -296,6 +329,7 @@ await benchmark("restore", async (cleanup) => {
       plannedReplayBytes: plan.replayBytes,
       plannedSeconds: round(plan.estimatedSeconds),
       ...p,
+      job,
       from: `${plan.restorePoint.kind} ${plan.restorePoint.lsn} (${plan.restorePoint.dataTime ? new Date(plan.restorePoint.dataTime).toISOString().slice(11, 19) : "?"})`,
       markers: got.length,
     };
@@ -320,7 +354,15 @@ await benchmark("restore", async (cleanup) => {
       if (!sameList(got, target.expected))
         throw new Error(`pgBackRest restore holds markers [${got}], expected [${target.expected}]`);
       const set = await lastRestoredSet(br);
-      const p = phases(recoveryTimeline(await readFile(logFile, "utf8").catch(() => "")), t0wall, seconds);
+      // the postmaster logs "ready to accept connections" when it sees the startup process exit,
+      // which can trail the first answer of a promoted server (more so on a busy machine)
+      let logText = "";
+      for (let i = 0; i < 30; i++) {
+        logText = await readFile(logFile, "utf8").catch(() => "");
+        if (/database system is ready to accept connections/.test(logText)) break;
+        await sleep(100);
+      }
+      const p = phases(recoveryTimeline(logText), t0wall, seconds);
       log(
         `target ${target.n}: pgBackRest ${fmtSeconds(seconds)} (restore command ${fmtSeconds(restoreSeconds)}, replay ${fmtSeconds(p.replaySeconds ?? Number.NaN)} of ${fmtBytes(p.replayedBytes ?? Number.NaN)}, set ${set}), ${got.length} markers`,
       );
@@ -357,6 +399,8 @@ await benchmark("restore", async (cleanup) => {
         startToRedoSeconds: null,
         promoteSeconds: null,
         readyToQueryableSeconds: null,
+        targetReachedAt: null,
+        readyAt: null,
       };
       return { tool, target: target.n, ok: false, error, seconds: Number.NaN, ...none, from: "", markers: 0 };
     }
@@ -466,6 +510,10 @@ await benchmark("restore", async (cleanup) => {
           "start → redo": fmtOpt(r.startToRedoSeconds, fmtSeconds),
           "target → promoted": fmtOpt(r.promoteSeconds, fmtSeconds),
           "promoted → queryable": fmtOpt(r.readyToQueryableSeconds, fmtSeconds),
+          "of which agent (promoted → job done)":
+            r.job && r.readyToQueryableSeconds !== null && r.job.finished !== null
+              ? fmtSeconds(r.job.finished - (r.seconds - r.readyToQueryableSeconds))
+              : "",
           from: r.from,
           markers: r.markers,
         };
