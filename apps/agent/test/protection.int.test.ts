@@ -8,6 +8,7 @@ import { promisify } from "node:util";
 import { compareLsn, lsnDiffBytes } from "@tideline/core";
 import { findBinDir, resolveServiceUser, asServiceUser, startTestCluster, type TestCluster, makeTempDir } from "@tideline/postgres";
 import { type CoordinatorProc, type Proc, spawnAgent, spawnCoordinator, startInventory, type TestInventory, waitFor, waitForJob } from "@tideline/testkit";
+import { errorCode } from "@tideline/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { StorageDriver } from "../src/storage";
 import type { TestPool } from "../src/storage/testing";
@@ -342,6 +343,17 @@ describe(`protecting a cluster on a ${storageKind} pool`, () => {
     }
   });
 
+  it("reads a cron schedule in the DBA's time zone, and refuses a zone that does not exist", async () => {
+    await api().clusters.update.mutate({ cluster: "main", snapshotEvery: "0 3 * * *", timeZone: "Europe/Berlin" });
+    const c = await api().clusters.get.query({ cluster: "main" });
+    expect(c.scheduleTimeZone).toBe("Europe/Berlin");
+    const berlin = (d: Date) => new Intl.DateTimeFormat("en-GB", { timeZone: "Europe/Berlin", hour: "2-digit", minute: "2-digit" }).format(d);
+    expect(c.nextScheduledRuns.map(berlin)).toEqual(["03:00", "03:00", "03:00"]);
+    expect(c.nextSnapshotAt?.getTime()).toBe(c.nextScheduledRuns[0]!.getTime());
+    await expect(api().clusters.update.mutate({ cluster: "main", timeZone: "Mars/Olympus" })).rejects.toSatisfy((e) => errorCode(e) === "INVALID_TIME_ZONE");
+    await api().clusters.update.mutate({ cluster: "main", snapshotEvery: "1h", timeZone: "UTC" });
+  });
+
   it.runIf(storageKind === "zfs")("sets compression, dedup and recordsize per pool; a directory pool says it cannot", async () => {
     const { jobId } = await api().storage.configure.mutate({ pool: `storage1/${pool.name}`, compression: "gzip-1", dedup: false, recordsize: "64K" });
     const job = await waitForJob(api(), jobId);
@@ -352,6 +364,11 @@ describe(`protecting a cluster on a ${storageKind} pool`, () => {
     expect(stdout).toContain("recordsize\t64K");
     const listed = (await api().storage.list.query()).find((p) => p.name === pool.name)!;
     expect(listed.properties.compression).toBe("gzip-1");
+    // the protected cluster set none of its own, so its datasets take the pool's setting
+    const inherited = await exec("zfs", ["get", "-H", "-o", "name,value,source", "compression", "-r", `${pool.name}/tideline/main`]);
+    for (const line of inherited.stdout.split("\n").filter((l) => l && !l.includes("@"))) {
+      expect(line).toMatch(new RegExp(`\tgzip-1\tinherited from ${pool.name}/tideline$`));
+    }
     const dir = await api().storage.configure.mutate({ pool: "storage1/dir", compression: "gzip-1" });
     expect((await waitForJob(api(), dir.jobId)).error?.code).toBe("NOT_SUPPORTED_BY_DRIVER");
   });

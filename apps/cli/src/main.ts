@@ -103,6 +103,7 @@ const OPTION_HELP: Record<string, string> = {
   ttl: "lifetime of the clone (e.g. 4h, 2d)",
   "snapshot-every": "restore point cadence: 15m, 1h or a cron expression",
   "snapshot-wal": "also a restore point every this much WAL (256MB, 1GiB, off)",
+  "time-zone": "IANA zone the cron schedules are read in (Europe/Berlin; default UTC)",
   retention: "e.g. keepLast=10,hourly=24,daily=7,weekly=4,monthly=6,windowDays=14",
 };
 
@@ -160,17 +161,18 @@ const commands: Record<string, Spec> = {
   "clusters add": withApi(
     {
       name: { type: "string" }, agent: { type: "string" }, pgdata: { type: "string" }, port: { type: "string" }, storage: { type: "string" },
-      "replication-conninfo": { type: "string" }, mode: { type: "string" }, "snapshot-every": { type: "string" }, "snapshot-wal": { type: "string" }, "shared-dataset": { type: "string" },
+      "replication-conninfo": { type: "string" }, mode: { type: "string" }, "snapshot-every": { type: "string" }, "snapshot-wal": { type: "string" }, "time-zone": { type: "string" }, "shared-dataset": { type: "string" },
       compression: { type: "string" }, dedup: { type: "boolean" }, recordsize: { type: "string" }, wait: { type: "boolean" },
     },
     ({ values }) => clustersAdd(api(values), values as never, Boolean(values.json)),
   ),
   "clusters show": withApi({}, ({ values, positionals }) => clustersShow(api(values), need(positionals[0], "tideline clusters show CLUSTER"), Boolean(values.json))),
-  "clusters update": withApi({ "snapshot-every": { type: "string" }, "snapshot-wal": { type: "string" }, retention: { type: "string" } }, async ({ values, positionals }) => {
+  "clusters update": withApi({ "snapshot-every": { type: "string" }, "snapshot-wal": { type: "string" }, "time-zone": { type: "string" }, retention: { type: "string" } }, async ({ values, positionals }) => {
     const r = await api(values).clusters.update.mutate({
       cluster: need(positionals[0], "tideline clusters update CLUSTER [--snapshot-every 15m] [--retention keepLast=10,daily=7]"),
       snapshotEvery: values["snapshot-every"] as string | undefined,
       snapshotWal: values["snapshot-wal"] as string | undefined,
+      timeZone: values["time-zone"] as string | undefined,
       retention: values.retention ? parsePolicy(values.retention as string) : undefined,
     });
     if (values.json) printJson(r);

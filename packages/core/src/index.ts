@@ -55,7 +55,7 @@ export {
   type RetentionRestorePoint,
   walFilesToPrune,
 } from "./retention/policy";
-export { nextRun, parseSchedule, type Schedule } from "./schedule/schedule";
+export { isTimeZone, nextRun, nextRuns, parseSchedule, type Schedule } from "./schedule/schedule";
 export {
   formatTimestamp,
   formatTimestampForMessage,

@@ -26,6 +26,7 @@ export interface AddFlags {
   mode?: string;
   "snapshot-every"?: string;
   "snapshot-wal"?: string;
+  "time-zone"?: string;
   "shared-dataset"?: string;
   compression?: string;
   dedup?: boolean;
@@ -45,6 +46,7 @@ export async function clustersAdd(client: ApiClient, f: AddFlags, json: boolean)
     mode: (f.mode ?? "replica") as "replica" | "shared",
     snapshotEvery: f["snapshot-every"] ?? "15m",
     snapshotWal: f["snapshot-wal"],
+    timeZone: f["time-zone"],
     sharedDataset: f["shared-dataset"],
     compression: f.compression,
     dedup: f.dedup,
@@ -74,6 +76,9 @@ export async function clustersShow(client: ApiClient, name: string, json: boolea
     [{ ...c, health: h.status ?? "-", lag: h.walLagBytes === undefined ? "-" : `${h.walLagBytes} B / ${h.walLagSeconds ?? 0} s`, slot: h.slotState ?? "-", snapshotWal: c.snapshotWalBytes ? formatBytes(c.snapshotWalBytes) : "off" }],
     ["name", "state", "mode", "agent", "pool", "port", "health", "lag", "slot", "snapshotSchedule", "snapshotWal"],
   );
+  const zone = c.scheduleTimeZone;
+  const local = (d: Date) => new Intl.DateTimeFormat("sv-SE", { timeZone: zone, dateStyle: "short", timeStyle: "short" }).format(d);
+  if (c.nextScheduledRuns.length) process.stdout.write(`\nnext restore points (${zone}): ${c.nextScheduledRuns.map(local).join(", ")}\n`);
   for (const p of h.problems ?? []) process.stdout.write(`\n${p.code}: ${p.message}${p.fix ? `\n  fix: ${p.fix}` : ""}\n`);
 }
 

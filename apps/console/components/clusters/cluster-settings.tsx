@@ -13,7 +13,7 @@ import { FormField, inputClass } from "@/components/ui/form";
 import { Field } from "@/components/ui/page";
 import { RelativeTime } from "@/components/ui/time";
 import { errorCode, errorMessage, fieldErrors } from "@/lib/errors";
-import type { Zone } from "@/lib/time-input";
+import { formatInZone, type Zone } from "@/lib/time-input";
 import { type TClusterDetail, type TRetentionPolicy, useTRPC } from "@/lib/trpc";
 
 const POLICY_FIELDS = [
@@ -60,11 +60,13 @@ export function ClusterSettings({ cluster, zone }: { cluster: TClusterDetail; zo
   const { can } = useMe();
   const editable = can("operator");
   const [schedule, setSchedule] = useState(cluster.snapshotSchedule);
+  const [timeZone, setTimeZone] = useState(cluster.scheduleTimeZone);
   const [wal, setWal] = useState(() => walText(cluster.snapshotWalBytes));
   const [policy, setPolicy] = useState<PolicyText>(() => policyText(cluster.retention));
   const parsed = policyOf(policy);
   const dirty =
     schedule.trim() !== cluster.snapshotSchedule ||
+    timeZone.trim() !== cluster.scheduleTimeZone ||
     wal.trim() !== walText(cluster.snapshotWalBytes) ||
     JSON.stringify(policy) !== JSON.stringify(policyText(cluster.retention));
 
@@ -80,7 +82,7 @@ export function ClusterSettings({ cluster, zone }: { cluster: TClusterDetail; zo
   const code = errorCode(update.error);
   const scheduleErrors = [
     ...(errs.snapshotEvery ?? []),
-    ...(code === "INVALID_SCHEDULE" ? [errorMessage(update.error)] : []),
+    ...(code === "INVALID_SCHEDULE" || code === "INVALID_TIME_ZONE" ? [errorMessage(update.error)] : []),
   ];
   const walErrors = [
     ...(errs.snapshotWal ?? []),
@@ -106,6 +108,7 @@ export function ClusterSettings({ cluster, zone }: { cluster: TClusterDetail; zo
           update.mutate({
             cluster: cluster.name,
             ...(schedule.trim() !== cluster.snapshotSchedule ? { snapshotEvery: schedule.trim() } : {}),
+            ...(timeZone.trim() !== cluster.scheduleTimeZone ? { timeZone: timeZone.trim() } : {}),
             ...(wal.trim() !== walText(cluster.snapshotWalBytes) ? { snapshotWal: wal.trim() } : {}),
             retention: parsed,
           });
@@ -117,11 +120,16 @@ export function ClusterSettings({ cluster, zone }: { cluster: TClusterDetail; zo
           errors={scheduleErrors}
           help={
             <>
-              15m, 2h, 1d, or cron (*/15 * * * *).{" "}
+              15m, 2h, 1d, or cron (*/15 * * * *) read in {cluster.scheduleTimeZone}.{" "}
               {cluster.nextSnapshotAt && (
                 <>
                   Next: <RelativeTime at={cluster.nextSnapshotAt} />.
                 </>
+              )}
+              {cluster.nextScheduledRuns.length > 0 && (
+                <span className="block" data-testid="settings-next-runs">
+                  Then: {cluster.nextScheduledRuns.map((t) => formatInZone(new Date(t).getTime(), zone)).join(", ")}
+                </span>
               )}
             </>
           }
@@ -139,6 +147,30 @@ export function ClusterSettings({ cluster, zone }: { cluster: TClusterDetail; zo
             />
           )}
         </FormField>
+        <FormField
+          label="Time zone of cron schedules"
+          name="timeZone"
+          help="An IANA name (Europe/Berlin, America/New_York) or UTC; intervals ignore it."
+        >
+          {({ id, describedBy, invalid }) => (
+            <input
+              id={id}
+              className={`${inputClass} font-mono`}
+              value={timeZone}
+              onChange={(e) => setTimeZone(e.target.value)}
+              disabled={!editable}
+              aria-describedby={describedBy}
+              aria-invalid={invalid}
+              list="tideline-time-zones"
+              data-testid="settings-time-zone"
+            />
+          )}
+        </FormField>
+        <datalist id="tideline-time-zones">
+          {Intl.supportedValuesOf("timeZone").map((z) => (
+            <option key={z} value={z} />
+          ))}
+        </datalist>
         <FormField
           label="… or every (WAL)"
           name="snapshotWal"
@@ -205,6 +237,7 @@ export function ClusterSettings({ cluster, zone }: { cluster: TClusterDetail; zo
               <Button
                 onClick={() => {
                   setSchedule(cluster.snapshotSchedule);
+                  setTimeZone(cluster.scheduleTimeZone);
                   setWal(walText(cluster.snapshotWalBytes));
                   setPolicy(policyText(cluster.retention));
                   update.reset();

@@ -18,6 +18,8 @@ export interface AddClusterInput {
   replicationConninfo?: string;
   mode: "replica" | "shared";
   snapshotEvery: string;
+  /** IANA zone the cron schedules are read in (UTC when not given). */
+  timeZone?: string;
   snapshotWal?: string;
   sharedDataset?: string;
   retention?: Record<string, number>;
@@ -36,9 +38,11 @@ export async function addCluster(c: Coordinator, caller: Caller, input: AddClust
   if (!ZIdent.safeParse(input.name).success) throw new AppError("INVALID_NAME", `cluster name "${input.name}" may use lowercase letters, digits, - and _ only`);
   if (await c.db.cluster.findUnique({ where: { name: input.name } })) throw new AppError("CLUSTER_EXISTS", `a cluster named ${input.name} exists already`);
   try {
-    parseSchedule(input.snapshotEvery);
+    parseSchedule(input.snapshotEvery, input.timeZone);
   } catch (err) {
-    throw new AppError("INVALID_SCHEDULE", (err as Error).message.replace(/^INVALID_SCHEDULE: /, ""));
+    const e = err as Error & { code?: string };
+    const code = e.code === "INVALID_TIME_ZONE" ? "INVALID_TIME_ZONE" : "INVALID_SCHEDULE";
+    throw new AppError(code, e.message.replace(/^INVALID_(SCHEDULE|TIME_ZONE): /, ""));
   }
   const walBytes = input.snapshotWal === undefined ? DEFAULT_SNAPSHOT_WAL_BYTES : snapshotWalBytes(input.snapshotWal);
   const dbAgent = await agentNamed(c, input.agent);
@@ -75,6 +79,7 @@ export async function addCluster(c: Coordinator, caller: Caller, input: AddClust
       mode: input.mode,
       replicationConninfo: conninfo,
       snapshotSchedule: input.snapshotEvery,
+      scheduleTimeZone: input.timeZone ?? "UTC",
       snapshotWalBytes: BigInt(walBytes),
       retention: input.retention ?? {},
       sharedDataset: input.sharedDataset ?? null,
@@ -91,7 +96,7 @@ export async function addCluster(c: Coordinator, caller: Caller, input: AddClust
     createdById: caller.id,
     maxAttempts: 1,
   });
-  await audit(c, caller, "cluster.add", { clusterId: cluster.id, target: cluster.name, details: { agent: dbAgent.name, storage: input.storage, mode: input.mode, schedule: input.snapshotEvery, snapshotWalBytes: walBytes } });
+  await audit(c, caller, "cluster.add", { clusterId: cluster.id, target: cluster.name, details: { agent: dbAgent.name, storage: input.storage, mode: input.mode, schedule: input.snapshotEvery, timeZone: input.timeZone ?? "UTC", snapshotWalBytes: walBytes } });
   await c.bus.publish({ entity: "cluster", id: cluster.id, clusterId: cluster.id, state: "checking" });
   return { clusterId: cluster.id, jobId: job.id };
 }

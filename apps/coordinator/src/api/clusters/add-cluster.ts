@@ -11,6 +11,7 @@ export const ZAddClusterInput = z.object({
   replicationConninfo: z.string().max(2000).optional(),
   mode: z.enum(["replica", "shared"]).default("replica"),
   snapshotEvery: z.string().min(1).default("15m"),
+  timeZone: z.string().min(1).max(64).optional(),
   /** A restore point also every so much WAL ("256MB", "1GiB", "off"); default 256 MiB. */
   snapshotWal: z.string().min(1).max(40).optional(),
   sharedDataset: z.string().optional(),

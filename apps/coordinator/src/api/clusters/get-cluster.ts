@@ -1,3 +1,4 @@
+import { nextRuns, parseSchedule } from "@tideline/core";
 import { redactConninfo } from "@tideline/protocol";
 import { z } from "zod";
 import { findCluster } from "../../clusters/cluster-inputs";
@@ -20,6 +21,10 @@ export const getCluster = viewerProcedure
       systemIdentifier: z.string().nullable(),
       replicationConninfo: z.string().nullable(),
       snapshotSchedule: z.string(),
+      /** IANA zone the cron schedules are read in. */
+      scheduleTimeZone: z.string(),
+      /** The schedule's next runs, to show a DBA what it means in their zone. */
+      nextScheduledRuns: z.array(z.date()),
       /** A restore point also every this many bytes of WAL; 0: off. */
       snapshotWalBytes: z.number(),
       nextSnapshotAt: z.date().nullable(),
@@ -48,6 +53,8 @@ export const getCluster = viewerProcedure
       systemIdentifier: cl.systemIdentifier,
       replicationConninfo: cl.replicationConninfo && redactConninfo(cl.replicationConninfo), // passwords never leave the coordinator
       snapshotSchedule: cl.snapshotSchedule,
+      scheduleTimeZone: cl.scheduleTimeZone,
+      nextScheduledRuns: upcoming(cl.snapshotSchedule, cl.scheduleTimeZone),
       snapshotWalBytes: Number(cl.snapshotWalBytes),
       nextSnapshotAt: cl.nextSnapshotAt,
       retention: (cl.retention ?? {}) as Record<string, number>,
@@ -58,3 +65,11 @@ export const getCluster = viewerProcedure
       createdAt: cl.createdAt,
     };
   });
+
+function upcoming(schedule: string, timeZone: string): Date[] {
+  try {
+    return nextRuns(parseSchedule(schedule, timeZone), new Date(), 3);
+  } catch {
+    return []; // a schedule stored before its rules tightened: the cluster page shows it as it is
+  }
+}

@@ -17,16 +17,19 @@ export const ZRetentionPolicy = z.object({
 
 /** Schedule (time and WAL volume) and retention settings of a cluster. */
 export const updateCluster = operatorProcedure
-  .input(z.object({ cluster: z.string().min(1), snapshotEvery: z.string().min(1).optional(), snapshotWal: z.string().min(1).max(40).optional(), retention: ZRetentionPolicy.optional() }))
+  .input(z.object({ cluster: z.string().min(1), snapshotEvery: z.string().min(1).optional(), snapshotWal: z.string().min(1).max(40).optional(), timeZone: z.string().min(1).max(64).optional(), retention: ZRetentionPolicy.optional() }))
   .output(z.object({ ok: z.boolean(), nextSnapshotAt: z.date().nullable() }))
   .mutation(async ({ ctx, input }) => {
     const cl = await findCluster(ctx.c, input.cluster);
     let nextSnapshotAt = cl.nextSnapshotAt;
-    if (input.snapshotEvery) {
+    if (input.snapshotEvery || input.timeZone) {
       try {
-        nextSnapshotAt = cl.state === "protected" ? nextRun(parseSchedule(input.snapshotEvery), new Date()) : null;
+        const schedule = parseSchedule(input.snapshotEvery ?? cl.snapshotSchedule, input.timeZone ?? cl.scheduleTimeZone);
+        nextSnapshotAt = cl.state === "protected" ? nextRun(schedule, new Date()) : null;
       } catch (err) {
-        throw new AppError("INVALID_SCHEDULE", (err as Error).message.replace(/^INVALID_SCHEDULE: /, ""));
+        const e = err as Error & { code?: string };
+        const code = e.code === "INVALID_TIME_ZONE" ? "INVALID_TIME_ZONE" : "INVALID_SCHEDULE";
+        throw new AppError(code, e.message.replace(/^INVALID_(SCHEDULE|TIME_ZONE): /, ""));
       }
     }
     const walBytes = input.snapshotWal === undefined ? undefined : snapshotWalBytes(input.snapshotWal);
@@ -41,10 +44,11 @@ export const updateCluster = operatorProcedure
       where: { id: cl.id },
       data: {
         snapshotSchedule: input.snapshotEvery ?? undefined,
+        scheduleTimeZone: input.timeZone ?? undefined,
         snapshotWalBytes: walBytes === undefined ? undefined : BigInt(walBytes),
         nextSnapshotAt, retention: input.retention ?? undefined },
     });
-    await audit(ctx.c, ctx.caller, "cluster.update", { clusterId: cl.id, target: cl.name, details: { snapshotEvery: input.snapshotEvery, snapshotWalBytes: walBytes, retention: input.retention } });
+    await audit(ctx.c, ctx.caller, "cluster.update", { clusterId: cl.id, target: cl.name, details: { snapshotEvery: input.snapshotEvery, timeZone: input.timeZone, snapshotWalBytes: walBytes, retention: input.retention } });
     await ctx.c.bus.publish({ entity: "cluster", id: cl.id, clusterId: cl.id });
     return { ok: true, nextSnapshotAt };
   });

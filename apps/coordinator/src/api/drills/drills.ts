@@ -24,7 +24,7 @@ export const configureDrill = operatorProcedure
     let nextDrillAt: Date | null = null;
     if (input.schedule) {
       try {
-        nextDrillAt = nextRun(parseSchedule(input.schedule), new Date());
+        nextDrillAt = nextRun(parseSchedule(input.schedule, cl.scheduleTimeZone), new Date());
       } catch (err) {
         throw new AppError("INVALID_SCHEDULE", (err as Error).message.replace(/^INVALID_SCHEDULE: /, ""));
       }
