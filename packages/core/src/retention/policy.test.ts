@@ -228,6 +228,16 @@ describe("WAL no longer needed", () => {
     expect(prune(points, {})).toEqual({ 1: "0/1800000" });
   });
 
+  it("keeps WAL from the oldest kept point's redo pointer: a clone of it replays from there", () => {
+    const points = [
+      rp("a", "0/1800000", 1, "2026-11-21T10:00:00Z"),
+      { ...rp("b", "0/3800000", 1, "2026-11-21T10:30:00Z"), redoLsn: "0/2A00028" },
+      { ...rp("c", "0/5800000", 1, "2026-11-21T11:00:00Z"), redoLsn: "0/57FFF50" },
+    ];
+    expect(prune(points, { keepLast: 2 })).toEqual({ 1: "0/2A00028" });
+    expect(prune(points, { keepLast: 1 })).toEqual({ 1: "0/57FFF50" });
+  });
+
   describe("across a fork at 0/3000158", () => {
     const histories: TimelineHistories = new Map([[2, parseTimelineHistory("1\t0/3000158\tx")]]);
     const points = [
