@@ -37,9 +37,12 @@ export async function callCoordinator<T>(
   kind: "query" | "mutation",
   input: unknown,
   token?: string,
+  /** The browser's address, so the coordinator's sign-in limits count per browser, not per console. */
+  forwardedFor?: string | null,
 ): Promise<Result<T>> {
   const headers: Record<string, string> = { accept: "application/json" };
   if (token) headers.authorization = `Bearer ${token}`;
+  if (forwardedFor) headers["x-forwarded-for"] = forwardedFor;
   const encoded = JSON.stringify(superjson.serialize(input));
   let url = `${coordinatorUrl()}/trpc/${path}`;
   const init: RequestInit = {

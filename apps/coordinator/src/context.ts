@@ -4,6 +4,7 @@ import type pg from "pg";
 import type { AgentRegistry } from "./agents/registry";
 import type { EventBus } from "./events/bus";
 import type { Dispatcher } from "./jobs/dispatcher";
+import type { LoginLimits } from "./auth/login-limits";
 import type { CoordinatorMetrics } from "./http/metrics";
 import type { Logger } from "./log";
 
@@ -28,6 +29,7 @@ export interface Coordinator {
   registry: AgentRegistry;
   dispatcher: Dispatcher;
   metrics: CoordinatorMetrics;
+  loginLimits: LoginLimits;
   /** ws:// URL agents use to reach this coordinator, shown in install commands. */
   publicWsUrl?: string;
 }

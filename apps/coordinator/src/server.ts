@@ -13,6 +13,7 @@ import { appRouter } from "./api/router";
 import type { Coordinator, CoordinatorConfig } from "./context";
 import { EventBus } from "./events/bus";
 import { health } from "./http/health";
+import { LoginLimits } from "./auth/login-limits";
 import { createMetrics, metrics } from "./http/metrics";
 import { Dispatcher } from "./jobs/dispatcher";
 import { Scheduler } from "./restore-points/scheduler";
@@ -59,6 +60,7 @@ export async function startCoordinator(opts: StartOptions): Promise<RunningCoord
   };
   const c = { id, db, pool, bus, log, config, registry: new AgentRegistry() } as Coordinator;
   c.metrics = createMetrics(c);
+  c.loginLimits = new LoginLimits(pool);
   c.dispatcher = new Dispatcher(c);
 
   const trpc = createHTTPHandler({
@@ -66,7 +68,7 @@ export async function startCoordinator(opts: StartOptions): Promise<RunningCoord
     createContext: async ({ req }) => ({
       c,
       ...(await authenticate(c, req.headers.authorization)),
-      ip: req.socket.remoteAddress ?? null,
+      ip: clientAddress(req),
     }),
     onError: ({ error, path }) => {
       if (error.code === "INTERNAL_SERVER_ERROR") log.error("api error", { path, error: error.message });
@@ -147,4 +149,16 @@ export async function startCoordinator(opts: StartOptions): Promise<RunningCoord
       await db.$disconnect();
     },
   };
+}
+
+/**
+ * Who is calling, for sign-in limits and the log: the peer, or, when the peer is a proxy on this
+ * host (the console's server), the browser's address it forwards in X-Forwarded-For.
+ */
+function clientAddress(req: http.IncomingMessage): string | null {
+  const peer = req.socket.remoteAddress ?? null;
+  const forwarded = req.headers["x-forwarded-for"];
+  const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(",")[0]?.trim();
+  const loopback = peer === "127.0.0.1" || peer === "::1" || peer === "::ffff:127.0.0.1";
+  return loopback && first ? first : peer;
 }

@@ -1,5 +1,6 @@
 // Taking in a storage agent's CLUSTER_STATUS: the WAL catalog for the window, and the cluster's
 // health at a glance (restore point age, WAL lag, slot, space, problems with their fixes).
+import { createHash } from "node:crypto";
 import type { AgentToCoordinator } from "@tideline/protocol";
 import type { z } from "zod";
 import type { Coordinator } from "../context";
@@ -70,7 +71,22 @@ export async function ingestClusterStatus(c: Coordinator, agentId: string, s: St
     c.log.info("cluster health changed", { cluster: cl.name, status: health.status, problems: problems.map((p) => p.code) });
     if (prev.status && prev.status !== health.status) notify(c, "cluster.health", { cluster: cl.name, status: health.status, previous: prev.status, problems });
   }
-  await c.bus.publish({ entity: "cluster", id: cl.id, clusterId: cl.id });
+  // Every console on every coordinator refetches on a publish: only say so when something a DBA
+  // sees changed (state, problems, the archive's reach, timelines), not on every 5-second report.
+  const seen = fingerprint(health, s);
+  if (lastPublished.get(cl.id) !== seen) {
+    lastPublished.set(cl.id, seen);
+    await c.bus.publish({ entity: "cluster", id: cl.id, clusterId: cl.id });
+  }
+}
+
+const lastPublished = new Map<string, string>();
+
+function fingerprint(h: ClusterHealth, s: Status): string {
+  const { status, walState, slotState, replicaRunning, lastRestorePointAt, problems } = h;
+  return createHash("sha1")
+    .update(JSON.stringify([status, walState, slotState, replicaRunning, lastRestorePointAt, problems, s.catalog, s.histories, s.namedPoints]))
+    .digest("hex");
 }
 
 function scheduleIntervalSeconds(s: string): number | null {

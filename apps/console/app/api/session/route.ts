@@ -20,7 +20,7 @@ export async function POST(req: NextRequest) {
   const body = (await req.json().catch(() => null)) as { email?: unknown; password?: unknown } | null;
   const email = typeof body?.email === "string" ? body.email.trim() : "";
   const password = typeof body?.password === "string" ? body.password : "";
-  const r = await callCoordinator<SignInOutput>("auth.signIn", "mutation", { email, password });
+  const r = await callCoordinator<SignInOutput>("auth.signIn", "mutation", { email, password }, undefined, req.headers.get("x-forwarded-for"));
   if (!r.ok) return NextResponse.json(r.error, { status: r.error.status });
   const jar = await cookies();
   jar.set(SESSION_COOKIE, r.data.token, {
