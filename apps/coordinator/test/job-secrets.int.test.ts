@@ -7,6 +7,8 @@ import path from "node:path";
 import { createApiClient } from "@tideline/client";
 import {
   type CoordinatorProc,
+  type RawAgent,
+  rawAgent,
   REPO_ROOT,
   spawnCoordinator,
   startInventory,
@@ -16,68 +18,10 @@ import {
 } from "@tideline/testkit";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import WebSocket from "ws";
 
 const FAST = { TIDELINE_LEASE_MS: "5000", TIDELINE_HEARTBEAT_MS: "500", TIDELINE_SWEEP_MS: "300" };
 const REPLICATION_PASSWORD = "Repl-Pa55-unique-7f3a9c";
 const SERVER_PASSWORD = "Clone-Pa55-unique-b81e2d";
-
-interface Frame {
-  id: string;
-  type: string;
-  payload: Record<string, unknown> & {
-    jobId?: string;
-    attempt?: number;
-    kind?: string;
-    payload?: Record<string, unknown>;
-  };
-}
-
-/** A minimal agent: enrolls, says HELLO, records every frame, answers on request. */
-async function rawAgent(wsUrl: string, enrollToken: string) {
-  const frames: Frame[] = [];
-  const caps = { postgresVersions: [15], zfs: false, zpool: false, platform: "linux", arch: "x64" };
-  const open = async () => {
-    const ws = new WebSocket(wsUrl);
-    ws.on("message", (m) => frames.push(JSON.parse(m.toString()) as Frame));
-    await new Promise((r) => ws.once("open", r));
-    return ws;
-  };
-  let seq = 0;
-  const send = (ws: WebSocket, type: string, payload: unknown) =>
-    ws.send(JSON.stringify({ v: 1, id: `f${++seq}`, type, payload }));
-  const first = await open();
-  send(first, "ENROLL", { token: enrollToken, hostname: "raw-agent", name: "raw1" });
-  const enrolled = await waitFor("ENROLLED", () => frames.find((f) => f.type === "ENROLLED"));
-  const ws = await open();
-  first.close();
-  send(ws, "HELLO", {
-    agentId: enrolled.payload.agentId,
-    secret: enrolled.payload.secret,
-    hostname: "raw-agent",
-    version: "0",
-    roles: ["database", "storage"],
-    capabilities: caps,
-    clusters: [],
-    runningJobs: [],
-  });
-  await waitFor("WELCOME", () => frames.find((f) => f.type === "WELCOME"));
-  return {
-    frames,
-    dispatched: (jobId: string) =>
-      waitFor(`dispatch of ${jobId}`, () =>
-        frames.filter((f) => f.type === "JOB_DISPATCH" && f.payload.jobId === jobId).at(-1),
-      ),
-    answer: (
-      d: Frame,
-      body: { ok: true; result: unknown } | { ok: false; error: { code: string; message: string } },
-    ) => {
-      send(ws, "JOB_ACCEPTED", { jobId: d.payload.jobId, attempt: d.payload.attempt });
-      send(ws, "JOB_RESULT", { jobId: d.payload.jobId, attempt: d.payload.attempt, ...body });
-    },
-    close: () => ws.close(),
-  };
-}
 
 /** The CLI as a script runs it (asynchronously: a blocked event loop would strand pooled HTTP connections). */
 function tideline(
@@ -114,14 +58,14 @@ async function tidelineJson(coordUrl: string, token: string, ...args: string[]):
 describe("job secrets", () => {
   let inv: TestInventory;
   let coord: CoordinatorProc;
-  let agent: Awaited<ReturnType<typeof rawAgent>>;
+  let agent: RawAgent;
   let viewerToken: string;
 
   beforeAll(async () => {
     inv = await startInventory();
     coord = await spawnCoordinator({ databaseUrl: inv.databaseUrl, env: FAST });
     const { token } = await inv.client(coord.url).agents.createEnrollmentToken.mutate({ ttlMinutes: 5 });
-    agent = await rawAgent(coord.wsUrl, token);
+    agent = await rawAgent(coord.wsUrl, token, "raw1");
     // a viewer and their token, made the way a script would: with the CLI
     await tidelineJson(coord.url, inv.adminToken, "users", "create", "vera", "--role", "viewer");
     const created = await tidelineJson(coord.url, inv.adminToken, "tokens", "create", "--user", "vera");

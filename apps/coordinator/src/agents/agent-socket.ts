@@ -67,6 +67,13 @@ export function handleAgentSocket(c: Coordinator, socket: WebSocket, req: Incomi
     if (msg.type === "HELLO") return hello(msg.payload, msg.id);
     if (!conn) return refuse("NOT_AUTHENTICATED", "say HELLO (or ENROLL) first", msg.id, true);
     const agentId = conn.agentId;
+    // a frame about a job speaks only for the agent the job was dispatched to: another agent's
+    // (replayed or forged) frames must not start, fail, log to or finish it
+    if ("jobId" in msg.payload && msg.type !== "JOB_RESULT") {
+      const jobId = (msg.payload as { jobId: string }).jobId;
+      const { rowCount } = await c.pool.query("SELECT 1 FROM jobs WHERE id = $1 AND agent_id = $2", [jobId, agentId]);
+      if (!rowCount) return refuse("UNKNOWN_JOB", `job ${jobId} is not assigned to this agent`, msg.id);
+    }
     switch (msg.type) {
       case "HEARTBEAT":
         await c.pool.query("UPDATE agents SET last_seen_at = now(), connected = true, coordinator_id = $2 WHERE id = $1", [agentId, c.id]);
