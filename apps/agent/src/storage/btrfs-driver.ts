@@ -12,18 +12,7 @@
 // A snapshot of a subvolume does not contain the subvolumes nested in it (they show as empty
 // directories), just as a ZFS snapshot does not contain the child datasets.
 import { randomBytes } from "node:crypto";
-import {
-  mkdir,
-  readdir,
-  readFile,
-  readlink,
-  realpath,
-  rename,
-  rm,
-  stat,
-  statfs,
-  writeFile,
-} from "node:fs/promises";
+import { mkdir, readdir, readFile, readlink, realpath, rename, rm, statfs } from "node:fs/promises";
 import { basename, dirname, isAbsolute, join, relative } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { CommandError, type Runner, run } from "../util/exec";
@@ -51,6 +40,7 @@ import {
   assertPropertyName,
   assertSnapshotName,
 } from "./names";
+import { exists, readJson, writeJson } from "./sidecar";
 
 export type { MountedBtrfs } from "./btrfs-output";
 
@@ -723,28 +713,6 @@ async function processesUsing(dir: string): Promise<number[]> {
     }
   }
   return out;
-}
-
-async function exists(path: string): Promise<boolean> {
-  return stat(path).then(
-    () => true,
-    () => false,
-  );
-}
-
-async function readJson<T>(path: string): Promise<T> {
-  return JSON.parse(await readFile(path, "utf8")) as T;
-}
-
-/** Written beside and renamed into place, so a reader never sees half a file. */
-async function writeJson(path: string, value: unknown): Promise<void> {
-  const tmp = `${path}.${randomBytes(4).toString("hex")}.tmp`;
-  try {
-    await writeFile(tmp, `${JSON.stringify(value, null, 2)}\n`);
-    await rename(tmp, path);
-  } finally {
-    await rm(tmp, { force: true });
-  }
 }
 
 async function guard<T>(fn: () => Promise<T>): Promise<T> {

@@ -7,19 +7,7 @@
 //   root/.snapshots/local/tideline/c1/replica@rp1/    a snapshot's files
 //   root/.snapshots/local/tideline/c1/replica@rp1.json  its creation time and user properties
 import { randomBytes } from "node:crypto";
-import {
-  chmod,
-  chown,
-  mkdir,
-  readdir,
-  readFile,
-  rename,
-  rm,
-  stat,
-  statfs,
-  utimes,
-  writeFile,
-} from "node:fs/promises";
+import { chmod, chown, mkdir, readdir, rename, rm, stat, statfs, utimes } from "node:fs/promises";
 import { dirname, isAbsolute, join } from "node:path";
 import { CommandError, type Runner, run } from "../util/exec";
 import {
@@ -37,6 +25,7 @@ import {
   assertPropertyName,
   assertSnapshotName,
 } from "./names";
+import { exists, readJson, writeJson } from "./sidecar";
 
 const MARKER = ".tideline-dataset.json";
 const SNAPSHOTS = ".snapshots";
@@ -452,28 +441,6 @@ export class DirectoryDriver implements StorageDriver {
   async #fs(): Promise<{ sizeBytes: number; availableBytes: number }> {
     const s = await statfs(this.root);
     return { sizeBytes: s.blocks * s.bsize, availableBytes: s.bavail * s.bsize };
-  }
-}
-
-async function exists(path: string): Promise<boolean> {
-  return stat(path).then(
-    () => true,
-    () => false,
-  );
-}
-
-async function readJson<T>(path: string): Promise<T> {
-  return JSON.parse(await readFile(path, "utf8")) as T;
-}
-
-/** Written beside and renamed into place, so a reader never sees half a file. */
-async function writeJson(path: string, value: unknown): Promise<void> {
-  const tmp = `${path}.${randomBytes(4).toString("hex")}.tmp`;
-  try {
-    await writeFile(tmp, `${JSON.stringify(value, null, 2)}\n`);
-    await rename(tmp, path);
-  } finally {
-    await rm(tmp, { force: true });
   }
 }
 
