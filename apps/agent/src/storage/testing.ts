@@ -45,7 +45,8 @@ export async function createTestPool(opts: { sizeMiB?: number } = {}): Promise<T
     mountpoint,
     async destroy() {
       // The pool stays busy until every process that had files open on it has let go.
-      for (let i = 0; i < 20; i++) {
+      // a busy zfs-fuse daemon can take many seconds to let go of a pool that was just full
+      for (let i = 0; i < 60; i++) {
         if ((await run("zpool", ["list", name], { allowFail: true })).code !== 0) break;
         if ((await run("zpool", ["destroy", "-f", name], { allowFail: true })).code === 0) break;
         await sleep(500);

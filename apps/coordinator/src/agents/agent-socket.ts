@@ -146,8 +146,6 @@ export function handleAgentSocket(c: Coordinator, socket: WebSocket, req: Incomi
       return refuse("AUTH_FAILED", "unknown agent or wrong secret; enroll this agent again with a new token", replyTo, true);
     }
     conn = { agentId: agent.id, name: agent.name, socket, connectedAt: new Date(), send };
-    const previous = c.registry.add(conn);
-    if (previous && previous.socket !== socket) previous.socket.close(4409, "replaced by a newer connection");
     await c.db.agent.update({
       where: { id: agent.id },
       data: {
@@ -170,6 +168,11 @@ export function handleAgentSocket(c: Coordinator, socket: WebSocket, req: Incomi
       if (j.state === "failed") await c.dispatcher.failed(j.id, { code: "AGENT_LOST_JOB", message: "the agent restarted while running this job" });
     }
     await extendLeases(c.pool, agent.id, p.runningJobs, c.config.leaseMs);
+    // Only now may the dispatcher see this agent: registered earlier, a job dispatched to it
+    // while the lines above ran would be taken for one it lost, and re-queued a second time.
+    if (socket.readyState !== socket.OPEN) return;
+    const previous = c.registry.add(conn);
+    if (previous && previous.socket !== socket) previous.socket.close(4409, "replaced by a newer connection");
     log.info("agent connected", { agentId: agent.id, name: agent.name, roles: p.roles, requeued: lost.length });
     send("WELCOME", { coordinatorId: c.id, agentId: agent.id, heartbeatIntervalMs: c.config.heartbeatMs, leaseMs: c.config.leaseMs }, replyTo);
     await c.bus.publish({ entity: "agent", id: agent.id, state: "connected" });
