@@ -2,10 +2,8 @@
 // `--snapshot-wal 16MB` gets restore points as its WAL grows, each at least 16 MiB past the one
 // before, and none while it is idle. The setting goes through the CLI and comes back in
 // `clusters show/list --json`.
-import { spawnSync } from "node:child_process";
-import path from "node:path";
 import { compareLsn, lsnDiffBytes } from "@tideline/core";
-import { REPO_ROOT, waitFor, waitForJob } from "@tideline/testkit";
+import { tidelineCli, waitFor, waitForJob } from "@tideline/testkit";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Protected, protectedCluster } from "./fixture";
@@ -14,23 +12,9 @@ const MiB = 2 ** 20;
 
 describe("restore points by WAL volume", () => {
   let p: Protected;
-  const tideline = (...args: string[]) => {
-    const r = spawnSync(
-      process.execPath,
-      [
-        "--import",
-        "tsx",
-        path.join(REPO_ROOT, "apps/cli/src/main.ts"),
-        ...args,
-        "--url",
-        p.coord.url,
-        "--token",
-        p.inv.adminToken,
-        "--json",
-      ],
-      { cwd: REPO_ROOT, encoding: "utf8" },
-    );
-    return { code: r.status, out: r.stdout, err: r.stderr };
+  const tideline = async (...args: string[]) => {
+    const r = await tidelineCli([...args, "--url", p.coord.url, "--token", p.inv.adminToken, "--json"]);
+    return { code: r.code, out: r.stdout, err: r.stderr };
   };
   const points = () => p.api().restorePoints.list.query({ cluster: "busy" });
   const walVolumeJobs = async () =>
@@ -56,16 +40,16 @@ describe("restore points by WAL volume", () => {
 
   it("sets the cadence from the CLI and shows it in clusters show/list --json", async () => {
     expect((await p.api().clusters.get.query({ cluster: "busy" })).snapshotWalBytes).toBe(256 * MiB); // the default
-    const refused = tideline("clusters", "update", "busy", "--snapshot-wal", "1MB");
+    const refused = await tideline("clusters", "update", "busy", "--snapshot-wal", "1MB");
     expect(refused.code).not.toBe(0);
     expect(refused.err + refused.out).toContain("INVALID_SNAPSHOT_WAL");
-    expect(tideline("clusters", "update", "busy", "--snapshot-wal", "16MB").code).toBe(0);
-    const shown = JSON.parse(tideline("clusters", "show", "busy").out) as {
+    expect((await tideline("clusters", "update", "busy", "--snapshot-wal", "16MB")).code).toBe(0);
+    const shown = JSON.parse((await tideline("clusters", "show", "busy")).out) as {
       snapshotWalBytes: number;
       snapshotSchedule: string;
     };
     expect(shown).toMatchObject({ snapshotWalBytes: 16 * MiB, snapshotSchedule: "1h" });
-    const listed = JSON.parse(tideline("clusters", "list").out) as Array<{
+    const listed = JSON.parse((await tideline("clusters", "list")).out) as Array<{
       name: string;
       snapshotWalBytes: number;
     }>;
@@ -168,7 +152,7 @@ describe("restore points by WAL volume", () => {
     const n = (await points()).length;
     await new Promise((r) => setTimeout(r, 4000));
     expect((await points()).length).toBe(n);
-    expect(tideline("clusters", "update", "busy", "--snapshot-wal", "off").code).toBe(0);
+    expect((await tideline("clusters", "update", "busy", "--snapshot-wal", "off")).code).toBe(0);
     for (let i = 0; i < 12; i++)
       await p.primary.query(
         "INSERT INTO filler SELECT g, repeat(md5(g::text), 28) FROM generate_series(1, 2000) g",

@@ -5,12 +5,17 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { freePort } from "@tideline/postgres";
 import { makeTempDir } from "@tideline/postgres";
-import { type Proc, REPO_ROOT, spawnTs, waitFor } from "@tideline/testkit";
+import { type Proc, REPO_ROOT, spawnTs, tidelineCli, waitFor } from "@tideline/testkit";
 import { btrfsUnavailable } from "../src/commands/local-btrfs";
 import { afterAll, describe, expect, it } from "vitest";
 
 const exec = promisify(execFile);
-const cli = (args: string[]) => exec(process.execPath, ["--import", "tsx", path.join(REPO_ROOT, "apps/cli/src/main.ts"), ...args], { cwd: REPO_ROOT });
+/** The CLI from source; rejects on a non-zero exit, like execFile. */
+const cli = async (args: string[]) => {
+  const r = await tidelineCli(args);
+  if (r.code !== 0) throw new Error(`tideline ${args.join(" ")} exited ${r.code}: ${r.stderr}`);
+  return r;
+};
 
 describe("tideline start", () => {
   let dataDir: string;

@@ -2,17 +2,16 @@
 // job is for, over its socket, and nothing else: not the stored payload, not any API answer (a
 // viewer's or an admin's), not the coordinator's log. The agent here is a raw WebSocket client
 // speaking the protocol, so the test sees exactly the frames an agent receives.
-import { execFile } from "node:child_process";
-import path from "node:path";
 import { createApiClient } from "@tideline/client";
 import {
   type CoordinatorProc,
   type RawAgent,
   rawAgent,
-  REPO_ROOT,
   spawnCoordinator,
   startInventory,
   type TestInventory,
+  tidelineCli,
+  tidelineJson,
   waitFor,
   waitForJob,
 } from "@tideline/testkit";
@@ -22,38 +21,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 const FAST = { TIDELINE_LEASE_MS: "5000", TIDELINE_HEARTBEAT_MS: "500", TIDELINE_SWEEP_MS: "300" };
 const REPLICATION_PASSWORD = "Repl-Pa55-unique-7f3a9c";
 const SERVER_PASSWORD = "Clone-Pa55-unique-b81e2d";
-
-/** The CLI as a script runs it (asynchronously: a blocked event loop would strand pooled HTTP connections). */
-function tideline(
-  coordUrl: string,
-  token: string,
-  ...args: string[]
-): Promise<{ code: number; stdout: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [
-        "--import",
-        "tsx",
-        path.join(REPO_ROOT, "apps/cli/src/main.ts"),
-        ...args,
-        "--url",
-        coordUrl,
-        "--token",
-        token,
-        "--json",
-      ],
-      { cwd: REPO_ROOT },
-      (err, stdout) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout }),
-    );
-  });
-}
-
-async function tidelineJson(coordUrl: string, token: string, ...args: string[]): Promise<unknown> {
-  const r = await tideline(coordUrl, token, ...args);
-  if (r.code !== 0) throw new Error(`tideline ${args.join(" ")} exited ${r.code}: ${r.stdout}`);
-  return JSON.parse(r.stdout);
-}
 
 describe("job secrets", () => {
   let inv: TestInventory;
@@ -207,7 +174,15 @@ describe("job secrets", () => {
       createApiClient(coord.url, "tlt_notarealtokennotarealtoken").agents.list.query(),
     ).rejects.toThrow(/TOKEN_INVALID: the API token was not accepted/);
     await expect(createApiClient(coord.url).agents.list.query()).rejects.toThrow(/UNAUTHENTICATED/);
-    const r = await tideline(coord.url, "tlt_notarealtokennotarealtoken", "agents", "list");
+    const r = await tidelineCli([
+      "agents",
+      "list",
+      "--url",
+      coord.url,
+      "--token",
+      "tlt_notarealtokennotarealtoken",
+      "--json",
+    ]);
     expect(r.code).not.toBe(0);
     expect(JSON.parse(r.stdout)).toEqual({
       error: { code: "TOKEN_INVALID", message: "the API token was not accepted" },

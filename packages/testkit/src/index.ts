@@ -2,3 +2,4 @@
 export * from "./inventory";
 export * from "./processes";
 export * from "./raw-agent";
+export * from "./cli";
