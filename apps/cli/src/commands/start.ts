@@ -159,12 +159,17 @@ export async function startTideline(opts: StartOptions): Promise<void> {
 
     // thin restore points and instant clones where the kernel can: the local agent offers the
     // mounted filesystem as pool local/local-btrfs; the directory pool (full copies) stays beside it
-    const noBtrfs = opts.btrfs === false ? "--no-btrfs" : await btrfsUnavailable();
+    let noBtrfs = opts.btrfs === false ? "--no-btrfs" : await btrfsUnavailable();
+    // a pool that cannot be mounted (no loop device left, a damaged image) must not stop Tideline
+    // from starting: the directory pool is always there
+    const pool = noBtrfs ? null : await mountLocalBtrfs(dataDir, say).catch((err: Error) => {
+      noBtrfs = `it could not be mounted (${err.message.split("\n")[0]})`;
+      return null;
+    });
     let storageLine: string;
-    if (noBtrfs) {
+    if (!pool) {
       storageLine = `local/dir, a directory pool: every restore point is a full copy (reflinks where the filesystem has them); no btrfs pool: ${noBtrfs}`;
     } else {
-      const pool = await mountLocalBtrfs(dataDir, say);
       stops.push(() => pool.unmount());
       const grow = setInterval(() => void pool.growIfNeeded().catch((err: Error) => say(`could not grow the local btrfs pool: ${err.message}`)), 30_000);
       stops.push(async () => clearInterval(grow));
