@@ -7,7 +7,7 @@ import path from "node:path";
 import { BENCH_DIR, type Row, table } from "./table";
 
 /** The benchmarks in the order the README lists them; other results files follow, sorted. */
-export const BENCHMARKS = ["restore", "rpo", "base-backup", "restore-point-cost", "fleet", "replay-tuning"];
+export const BENCHMARKS = ["restore", "rpo", "base-backup", "restore-point-cost", "fleet", "replay-tuning", "checkpoint-cost"];
 
 interface ResultFile {
   startedAt: string;
