@@ -15,7 +15,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { chownToServiceUser, makeTempDir, resolveServiceUser } from "@tideline/postgres";
 import { benchmark, type Cleanup, log } from "./lib/cleanup";
 import { num } from "./lib/params";
-import { loadData, lsnToBytes, type Primary, pgbench, startPrimary, tpsOf } from "./lib/pg";
+import { loadData, lsnToBytes, type Primary, startPrimary, steadyLoad, tpsOf } from "./lib/pg";
 import { Report, type Row } from "./lib/report";
 import { fmtBytes, fmtSeconds, round, summarize } from "./lib/stats";
 import { protect, startTideline, type Tideline, takeRestorePoint } from "./lib/tideline";
@@ -64,16 +64,7 @@ async function phase(cleanup: Cleanup, t: Tideline, primary: Primary, mode: Mode
   cleanup.add("remove pgbench's logs", () => rm(logDir, { recursive: true, force: true }));
   await chownToServiceUser(logDir, resolveServiceUser());
   const from = await currentLsn(primary);
-  const load = pgbench(primary, [
-    "-n",
-    "-c",
-    String(params.clients),
-    "-j",
-    String(params.clients),
-    "-R",
-    String(params.tps),
-    "-T",
-    String(params.seconds),
+  const load = steadyLoad(primary, { clients: params.clients, tps: params.tps, seconds: params.seconds }, [
     "-l",
     `--log-prefix=${path.join(logDir, "tx")}`,
   ]);

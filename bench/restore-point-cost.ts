@@ -17,10 +17,10 @@ import {
   type Mark,
   mark,
   marksIn,
-  pgbench,
   primaryClient,
   sameList,
   startPrimary,
+  steadyLoad,
   waitQueryable,
 } from "./lib/pg";
 import { Report, type Row } from "./lib/report";
@@ -58,17 +58,7 @@ await benchmark("restore-point-cost", async (outer) => {
     log(
       `load: pgbench -c ${params.clients} -R ${params.tps}; ${params.points} restore points, ${params.intervalSeconds} s apart`,
     );
-    const load = pgbench(primary, [
-      "-n",
-      "-c",
-      String(params.clients),
-      "-j",
-      String(params.clients),
-      "-R",
-      String(params.tps),
-      "-T",
-      "86400",
-    ]);
+    const load = steadyLoad(primary, { clients: params.clients, tps: params.tps, seconds: 86_400 });
     cleanup.add("stop pgbench", () => load.stop());
     const started = performance.now();
     const marks: Mark[] = [];

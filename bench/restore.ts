@@ -28,16 +28,16 @@ import { num, str } from "./lib/params";
 import {
   loadData,
   lsnToBytes,
-  type Mark,
   mark,
+  type Mark,
   marksIn,
-  pgbench,
   primaryClient,
   type RecoveryTimeline,
   recoveryTimeline,
   sameList,
   segmentName,
   startPrimary,
+  steadyLoad,
   waitQueryable,
 } from "./lib/pg";
 import {
@@ -53,7 +53,8 @@ import { fmtBytes, fmtSeconds, percentile, round, seededRandom, speedup } from "
 import { destroyClone, protect, type StorageKind, startTideline, waitWindowReaches } from "./lib/tideline";
 
 const storage = str("storage", "btrfs");
-if (storage !== "btrfs" && storage !== "zfs") throw new Error(`--storage must be btrfs or zfs, got ${storage}`);
+if (storage !== "btrfs" && storage !== "zfs")
+  throw new Error(`--storage must be btrfs or zfs, got ${storage}`);
 const params = {
   scaleGb: num("scale-gb", 1),
   storage: storage as StorageKind,
@@ -79,7 +80,11 @@ function pgTime(d: Date): string {
 
 function sh(cmd: string, args: string[]): string {
   try {
-    return execFileSync(cmd, args, { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"], timeout: 10_000 }).trim();
+    return execFileSync(cmd, args, {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "ignore"],
+      timeout: 10_000,
+    }).trim();
   } catch {
     return "?";
   }
@@ -87,7 +92,11 @@ function sh(cmd: string, args: string[]): string {
 
 /** "ext4 on /dev/vda": the filesystem a directory lives on. */
 function filesystemOf(dir: string): string {
-  const [fstype = "?", source = "?"] = sh("df", ["--output=fstype,source", dir]).split("\n").at(-1)!.trim().split(/\s+/);
+  const [fstype = "?", source = "?"] = sh("df", ["--output=fstype,source", dir])
+    .split("\n")
+    .at(-1)!
+    .trim()
+    .split(/\s+/);
   return `${fstype} on ${source}`;
 }
 
@@ -190,10 +199,14 @@ await benchmark("restore", async (cleanup) => {
   const protectSeconds = await protect(t, primary, "bench", { snapshotEvery: `${cadence.tidelineSeconds}s` });
   const cluster = await t.api().clusters.get.query({ cluster: "bench" });
   const walCadence = (cluster as { snapshotWalBytes?: number }).snapshotWalBytes ?? null;
-  log(`Tideline: restore points every ${cadence.tidelineSeconds} s and every ${fmtBytes(walCadence ?? Number.NaN)} of WAL`);
+  log(
+    `Tideline: restore points every ${cadence.tidelineSeconds} s and every ${fmtBytes(walCadence ?? Number.NaN)} of WAL`,
+  );
   log("pgBackRest full backup");
   const backups: BackupInfo[] = [await backup(br, "full")];
-  log(`pgBackRest full backup ${backups[0]!.label} in ${fmtSeconds(backups[0]!.seconds)}, ${fmtBytes(backups[0]!.repoBytes)} stored`);
+  log(
+    `pgBackRest full backup ${backups[0]!.label} in ${fmtSeconds(backups[0]!.seconds)}, ${fmtBytes(backups[0]!.repoBytes)} stored`,
+  );
 
   // The load window: pgbench at a steady rate, a marker row every couple of seconds on its own
   // connection, pgBackRest incrementals on their cadence; Tideline's scheduler does its own.
@@ -202,21 +215,13 @@ await benchmark("restore", async (cleanup) => {
   cleanup.add("close the marker connection", () => client.end());
   const loadSeconds = Math.round(params.loadMinutes * 60);
   const marks: Mark[] = [await mark(client, 0)];
-  log(`load: pgbench -R ${params.tps} -c ${params.clients} for ${loadSeconds} s, a marker every ${params.markEverySeconds} s`);
+  log(
+    `load: pgbench -R ${params.tps} -c ${params.clients} for ${loadSeconds} s, a marker every ${params.markEverySeconds} s`,
+  );
   const [{ lsn: windowStartLsn } = { lsn: "0/0" }] = await primary.query<{ lsn: string }>(
     "SELECT pg_current_wal_lsn()::text AS lsn",
   );
-  const load = pgbench(primary, [
-    "-n",
-    "-c",
-    String(params.clients),
-    "-j",
-    String(params.clients),
-    "-R",
-    String(params.tps),
-    "-T",
-    String(loadSeconds),
-  ]);
+  const load = steadyLoad(primary, { clients: params.clients, tps: params.tps, seconds: loadSeconds });
   cleanup.add("stop pgbench", () => load.stop());
   const windowStart = Date.now();
   const windowEnd = windowStart + loadSeconds * 1000;
@@ -257,7 +262,8 @@ await benchmark("restore", async (cleanup) => {
   const targets: Target[] = [];
   for (let n = 1; n <= params.targets; n++) {
     let time = windowStart + rnd() * loadSeconds * 1000;
-    for (const m of marks) if (time >= m.t.getTime() - 100 && time <= m.committedAt + 100) time = m.committedAt + 101;
+    for (const m of marks)
+      if (time >= m.t.getTime() - 100 && time <= m.committedAt + 100) time = m.committedAt + 101;
     targets.push({
       n,
       time: new Date(time),
@@ -274,7 +280,9 @@ await benchmark("restore", async (cleanup) => {
     500,
   );
   await waitWindowReaches(t, "bench", last.t, 10 * 60_000);
-  const restorePoints = (await t.api().restorePoints.list.query({ cluster: "bench" })).filter((r) => r.kind !== "clone");
+  const restorePoints = (await t.api().restorePoints.list.query({ cluster: "bench" })).filter(
+    (r) => r.kind !== "clone",
+  );
 
   const problems: string[] = [];
   const tideline = async (target: Target): Promise<Restore> => {
@@ -286,7 +294,8 @@ await benchmark("restore", async (cleanup) => {
     const r = await api.restore.create.mutate({ ...input, ttl: "1h" });
     let clone = await api.clones.get.query({ id: r.cloneId });
     while (clone.state !== "ready" || !clone.connectionString) {
-      if (clone.state === "failed") throw new Error(`Tideline restore failed: ${JSON.stringify(clone.error)}`);
+      if (clone.state === "failed")
+        throw new Error(`Tideline restore failed: ${JSON.stringify(clone.error)}`);
       if (performance.now() - t0 > 30 * 60_000) throw new Error("Tideline restore took over 30 minutes");
       await sleep(25);
       clone = await api.clones.get.query({ id: r.cloneId });
@@ -295,7 +304,9 @@ await benchmark("restore", async (cleanup) => {
     const t1 = await waitQueryable({ connectionString: clone.connectionString });
     const seconds = (t1 - t0) / 1000;
     const got = await marksIn({ connectionString: clone.connectionString });
-    const logText = await readFile(path.join(t.agentDir, "logs", `clone-${r.cloneId}.log`), "utf8").catch(() => "");
+    const logText = await readFile(path.join(t.agentDir, "logs", `clone-${r.cloneId}.log`), "utf8").catch(
+      () => "",
+    );
     const j = await api.jobs.get.query({ id: r.jobId });
     const since = (d: Date | string | null) => (d ? round((new Date(d).getTime() - t0wall) / 1000) : null);
     const events = j.events
@@ -307,7 +318,8 @@ await benchmark("restore", async (cleanup) => {
       started: since(j.startedAt),
       finished: since(j.finishedAt),
       readySeen: round(readySeen),
-      pauseSeenSeconds: promoting !== null && p.targetReachedAt !== null ? round(promoting - p.targetReachedAt) : null,
+      pauseSeenSeconds:
+        promoting !== null && p.targetReachedAt !== null ? round(promoting - p.targetReachedAt) : null,
       promotionSeconds: promoting !== null && p.readyAt !== null ? round(p.readyAt - promoting) : null,
       events,
     };
@@ -423,7 +435,9 @@ await benchmark("restore", async (cleanup) => {
     return { median: percentile(v, 50), p95: percentile(v, 95), min: Math.min(...v), max: Math.max(...v) };
   };
   const rate = (rs: Restore[]) => {
-    const both = rs.filter((r) => r.replayedBytes !== null && r.replaySeconds !== null && r.replaySeconds > 0);
+    const both = rs.filter(
+      (r) => r.replayedBytes !== null && r.replaySeconds !== null && r.replaySeconds > 0,
+    );
     const bytes = both.reduce((a, r) => a + r.replayedBytes!, 0);
     const secs = both.reduce((a, r) => a + r.replaySeconds!, 0);
     return secs > 0 ? bytes / secs : Number.NaN;
@@ -489,7 +503,8 @@ await benchmark("restore", async (cleanup) => {
     },
   ];
   report.table("The issue's targets", goals);
-  const byTarget = (n: number, tool: Restore["tool"]) => restores.find((r) => r.target === n && r.tool === tool);
+  const byTarget = (n: number, tool: Restore["tool"]) =>
+    restores.find((r) => r.target === n && r.tool === tool);
   const fmtOpt = (v: number | null | undefined, f: (n: number) => string) =>
     v === null || v === undefined || !Number.isFinite(v) ? "-" : f(v);
   report.table(
@@ -529,7 +544,10 @@ await benchmark("restore", async (cleanup) => {
       value: `${loadSeconds} s of pgbench -R ${params.tps} -c ${params.clients}: ${pgbenchTps ?? "?"} tps (schedule lag ${lagMs ?? "?"} ms), ${fmtBytes(windowWal)} of WAL (${fmtBytes(windowWal / loadSeconds)}/s), ${marks.length} markers`,
     },
     { item: "storage", value: report.storage },
-    { item: "Tideline protect (base copy + replica + first restore point)", value: fmtSeconds(protectSeconds) },
+    {
+      item: "Tideline protect (base copy + replica + first restore point)",
+      value: fmtSeconds(protectSeconds),
+    },
     {
       item: "Tideline restore points (whole run / in the window)",
       value: `${restorePoints.length} / ${windowPoints.length}: ${restorePoints.map((r) => new Date(r.createdAt).toISOString().slice(11, 19)).join(", ")}`,
@@ -537,12 +555,18 @@ await benchmark("restore", async (cleanup) => {
     {
       item: "pgBackRest backups",
       value: backups
-        .map((b) => `${b.type} ${b.label} ${fmtSeconds(b.seconds)} (${fmtBytes(b.deltaBytes)} copied, ${fmtBytes(b.repoBytes)} stored)`)
+        .map(
+          (b) =>
+            `${b.type} ${b.label} ${fmtSeconds(b.seconds)} (${fmtBytes(b.deltaBytes)} copied, ${fmtBytes(b.repoBytes)} stored)`,
+        )
         .join("; "),
     },
     {
       item: "load average (1 / 5 / 15 min) at start / end",
-      value: `${report.machine.loadAverageAtStart.join(" / ")} → ${os.loadavg().map((l) => l.toFixed(2)).join(" / ")}`,
+      value: `${report.machine.loadAverageAtStart.join(" / ")} → ${os
+        .loadavg()
+        .map((l) => l.toFixed(2))
+        .join(" / ")}`,
     },
   ]);
   report.note(
@@ -561,7 +585,12 @@ await benchmark("restore", async (cleanup) => {
   await report.write({
     seed: params.seed,
     cadence: { ...cadence, tidelineWalBytes: walCadence, timeScale: params.timeScale },
-    storage: { tideline: params.storage, driver: t.driver, pgbackrestFilesystem: pgbrFs, description: report.storage },
+    storage: {
+      tideline: params.storage,
+      driver: t.driver,
+      pgbackrestFilesystem: pgbrFs,
+      description: report.storage,
+    },
     database: data,
     window: {
       start: new Date(windowStart).toISOString(),

@@ -19,12 +19,12 @@ import { num } from "./lib/params";
 import {
   loadData,
   lsnToBytes,
-  type Mark,
   mark,
-  pgbench,
+  type Mark,
   primaryClient,
   segmentName,
   startPrimary,
+  steadyLoad,
 } from "./lib/pg";
 import { archivedSegments, preparePgBackRest } from "./lib/pgbackrest";
 import { Report } from "./lib/report";
@@ -139,17 +139,11 @@ await benchmark("rpo", async (cleanup) => {
   log(
     `load: pgbench -c ${params.clients} -R ${params.tps} for ${params.durationSeconds} s, a marker every ${params.markEveryMs} ms, then up to ${tail} s for the archives to catch up`,
   );
-  const load = pgbench(primary, [
-    "-n",
-    "-c",
-    String(params.clients),
-    "-j",
-    String(params.clients),
-    "-R",
-    String(params.tps),
-    "-T",
-    String(params.durationSeconds + tail),
-  ]);
+  const load = steadyLoad(primary, {
+    clients: params.clients,
+    tps: params.tps,
+    seconds: params.durationSeconds + tail,
+  });
   cleanup.add("stop pgbench", () => load.stop());
   for (let i = 1; Date.now() - t0 < params.durationSeconds * 1000; i++) {
     await sleep(Math.max(0, t0 + i * params.markEveryMs - Date.now()));

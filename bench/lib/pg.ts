@@ -118,6 +118,16 @@ export interface Background {
 }
 
 /** pgbench against the primary, as the service user. */
+/** Steady load: `pgbench -n` with `clients` connections and threads, `tps` transactions a second (-R), for `seconds`. */
+export function steadyLoad(
+  primary: Primary,
+  o: { clients: number; tps: number; seconds: number },
+  extra: string[] = [],
+): Background {
+  const c = String(o.clients);
+  return pgbench(primary, ["-n", "-c", c, "-j", c, "-R", String(o.tps), "-T", String(o.seconds), ...extra]);
+}
+
 export function pgbench(primary: Primary, args: string[]): Background {
   const bin = path.join(findBinDir(), "pgbench");
   const child = spawn(bin, [...args, "-h", primary.socketDir, "-p", String(primary.port), "postgres"], {
