@@ -32,6 +32,7 @@ export {
   type RestoreTarget,
 } from "./restore/plan";
 export { type LearntReplayRate, learnReplayRate, MIN_REPLAY_BYTES_FOR_RATE } from "./restore/replay-rate";
+export { compareRestorePoints, type OrderableRestorePoint } from "./restore-points/order";
 export { type RestorePointRef, type UsableRestorePoint, usableRestorePoints } from "./restore-points/usable";
 export {
   archiveHead,

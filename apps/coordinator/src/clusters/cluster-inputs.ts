@@ -1,6 +1,6 @@
 // Loading what packages/core needs about one cluster (restore points, WAL catalog, timeline
 // histories, named points) from the inventory, in core's shapes. One truth for window and planner.
-import { parseTimelineHistory, type TimelineHistories, type WalCatalog } from "@tideline/core";
+import { compareRestorePoints, parseTimelineHistory, type TimelineHistories, type WalCatalog } from "@tideline/core";
 import type { Coordinator } from "../context";
 import { AppError } from "../errors";
 
@@ -13,6 +13,7 @@ export async function findCluster(c: Coordinator, nameOrId: string) {
 export async function clusterInputs(c: Coordinator, clusterId: string) {
   const cl = await c.db.cluster.findUniqueOrThrow({ where: { id: clusterId } });
   const points = await c.db.restorePoint.findMany({ where: { clusterId, prunedAt: null }, orderBy: { createdAt: "asc" } });
+  points.sort(compareRestorePoints);
   const histories: TimelineHistories = new Map(
     Object.entries((cl.walHistories ?? {}) as Record<string, string>).map(([tl, text]) => [Number(tl), parseTimelineHistory(text, Number(tl))]),
   );

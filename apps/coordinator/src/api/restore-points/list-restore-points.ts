@@ -1,3 +1,4 @@
+import { compareRestorePoints } from "@tideline/core";
 import { z } from "zod";
 import { findCluster } from "../../clusters/cluster-inputs";
 import { viewerProcedure } from "../trpc";
@@ -30,7 +31,7 @@ export const listRestorePoints = viewerProcedure
       take: input.limit,
       include: { _count: { select: { clones: { where: { state: { notIn: ["destroyed", "failed"] } } } } } },
     });
-    return rows.map((r) => ({
+    return rows.sort(compareRestorePoints).map((r) => ({
       id: r.id,
       kind: r.kind,
       lsn: r.lsn,
