@@ -10,7 +10,7 @@ import { detectCapabilities } from "./discovery/capabilities";
 import { discoverClusters } from "./discovery/clusters";
 import { JobError, type AgentServices, type JobContext } from "./jobs/job-context";
 import { jobHandlers } from "./jobs/registry";
-import { cleanUpUnfinishedClones, resumeReadyClones, stopReadyClones } from "./clones/create-clone";
+import { cleanUpUnfinishedClones, resumeReadyClones, stopReadyClones } from "./clones/restore-to-clone";
 import { ProtectionManager } from "./protection/manager";
 import { BtrfsDriver, DirectoryDriver, type StorageDriver, ZfsDriver } from "./storage";
 import { loadState, saveState, type AgentState } from "./state";

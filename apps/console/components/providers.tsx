@@ -3,7 +3,7 @@
 // subscriptions over server-sent events; both are proxied to the coordinator by this app's
 // server, which adds the session. A 401 from anywhere means the session is gone: back to sign-in.
 import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import type { AppRouter } from "@tideline/coordinator/router";
+import type { AppRouter } from "@tideline/api";
 import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink } from "@trpc/client";
 import { useState } from "react";
 import superjson from "superjson";

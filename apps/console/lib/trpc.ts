@@ -1,6 +1,6 @@
 // The console's typed tRPC hooks. Only the router's *type* comes from the coordinator: no
 // coordinator code reaches the bundle, and the browser talks to /api/trpc on this origin.
-import type { AppRouter } from "@tideline/coordinator/router";
+import type { AppRouter } from "@tideline/api";
 import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
 import { createTRPCContext } from "@trpc/tanstack-react-query";
 

@@ -1,5 +1,2 @@
-// The coordinator: API, agent sockets, jobs.
+// The coordinator process: the API's HTTP server, agent sockets, dispatcher and scheduler.
 export { startCoordinator, VERSION, type RunningCoordinator } from "./server";
-export { ensureAdmin, createCliToken, createEnrollmentTokenDirect } from "./bootstrap";
-export type { AppRouter } from "./api/router";
-export { createLogger } from "./log";

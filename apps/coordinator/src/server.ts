@@ -8,16 +8,12 @@ import pg from "pg";
 import { WebSocketServer } from "ws";
 import { handleAgentSocket } from "./agents/agent-socket";
 import { AgentRegistry } from "./agents/registry";
-import { authenticate } from "./api/trpc";
-import { appRouter } from "./api/router";
-import type { Coordinator, CoordinatorConfig } from "./context";
-import { EventBus } from "./events/bus";
+import type { Coordinator, CoordinatorConfig } from "./coordinator";
 import { health } from "./http/health";
-import { LoginLimits } from "./auth/login-limits";
 import { createMetrics, metrics } from "./http/metrics";
 import { Dispatcher } from "./jobs/dispatcher";
 import { Scheduler } from "./restore-points/scheduler";
-import { createLogger, type Logger } from "./log";
+import { appRouter, authenticate, createLogger, EventBus, type Logger, LoginLimits } from "@tideline/api";
 
 export const VERSION = "0.1.0";
 

@@ -1,5 +1,5 @@
 // A typed client of the coordinator's tRPC API, for the CLI, tests and benchmarks.
-import type { AppRouter } from "@tideline/coordinator/router";
+import type { AppRouter } from "@tideline/api";
 import { createTRPCClient, httpLink, TRPCClientError } from "@trpc/client";
 import superjson from "superjson";
 

@@ -1,6 +1,6 @@
 // An inventory for a test: a fresh PostgreSQL cluster, migrated, with an admin and an API client.
 import { createApiClient, type ApiClient } from "@tideline/client";
-import { createCliToken, ensureAdmin } from "@tideline/coordinator";
+import { createCliToken, ensureAdmin } from "@tideline/api";
 import { createDb, migrate } from "@tideline/db";
 import { startTestCluster, type TestCluster } from "@tideline/postgres";
 

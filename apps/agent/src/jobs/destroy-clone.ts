@@ -1,6 +1,6 @@
 // clone.destroy: stop the clone's server, destroy its dataset, free its port.
 import { JobKinds } from "@tideline/protocol";
-import { destroyCloneData } from "../clones/create-clone";
+import { destroyCloneData } from "../clones/restore-to-clone";
 import type { JobContext } from "./job-context";
 
 export async function destroyClone(ctx: JobContext, raw: unknown) {

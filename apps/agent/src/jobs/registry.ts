@@ -3,7 +3,7 @@ import { applyRetention } from "./apply-retention";
 import { baseBackup } from "./base-backup";
 import { checkCluster } from "./check-cluster";
 import { configureStorage } from "./configure-storage";
-import { createClone } from "./create-clone";
+import { restoreToCloneJob } from "./restore-to-clone";
 import { destroyClone } from "./destroy-clone";
 import { restoreDr } from "./restore-dr";
 import { runDrill } from "./run-drill";
@@ -22,7 +22,7 @@ export const jobHandlers: Record<string, JobHandler> = {
   "restore-point.create": createRestorePoint,
   "backup.base": baseBackup,
   "retention.apply": applyRetention,
-  "clone.create": createClone,
+  "clone.create": restoreToCloneJob,
   "clone.destroy": destroyClone,
   "drill.run": runDrill,
   "restore.dr": restoreDr,

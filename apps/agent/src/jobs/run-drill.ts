@@ -4,7 +4,7 @@
 import path from "node:path";
 import { asServiceUser, findBinDir, resolveServiceUser, run } from "@tideline/postgres";
 import { JobKinds } from "@tideline/protocol";
-import { createClone, destroyCloneData } from "../clones/create-clone";
+import { destroyCloneData, restoreToClone } from "../clones/restore-to-clone";
 import { psqlRows } from "../pg/psql";
 import type { JobContext } from "./job-context";
 
@@ -23,7 +23,7 @@ export async function runDrill(ctx: JobContext, raw: unknown) {
   let reachedLsn: string | null = null;
   let reachedTime: string | null = null;
   try {
-    const clone = await createClone({ ...ctx, progress: (f, o) => ctx.progress(f * 0.7, o) }, p, "drill");
+    const clone = await restoreToClone({ ...ctx, progress: (f, o) => ctx.progress(f * 0.7, o) }, p, "drill");
     secondsToReady = clone.seconds;
     reachedLsn = clone.reachedLsn;
     reachedTime = clone.reachedTime;

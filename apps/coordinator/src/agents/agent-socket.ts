@@ -5,12 +5,9 @@ import { timingSafeEqual } from "node:crypto";
 import { AgentToCoordinator, decode, type TAgentMessage, type TPoolInfo } from "@tideline/protocol";
 import type { IncomingMessage } from "node:http";
 import type { WebSocket } from "ws";
-import { hashToken, newToken } from "../auth/secrets";
-import type { Coordinator } from "../context";
-import { addJobEvent, completeJob, extendLeases, failJob, markRunning, requeueLost, setProgress } from "../jobs/sql";
-import { handleJobFailure, handleJobResult } from "../jobs/result-handlers";
-import { ingestClusterStatus } from "../clusters/cluster-status";
+import type { Coordinator } from "../coordinator";
 import { type AgentConnection, makeSender } from "./registry";
+import { addJobEvent, completeJob, extendLeases, failJob, handleJobFailure, handleJobResult, hashToken, ingestClusterStatus, markRunning, newToken, requeueLost, setProgress } from "@tideline/api";
 
 const MAX_BAD_FRAMES = 50;
 

@@ -1,5 +1,5 @@
 // GET /healthz: is this coordinator able to do its job (inventory reachable) and who is connected.
-import type { Coordinator } from "../context";
+import type { Coordinator } from "../coordinator";
 
 export async function health(c: Coordinator) {
   const started = performance.now();

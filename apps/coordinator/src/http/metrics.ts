@@ -2,7 +2,7 @@
 // can run in one process). Process and event-loop metrics come from prom-client's defaults; the
 // fleet's gauges (agents, jobs, clusters' health) are read from the inventory at scrape time.
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
-import type { Coordinator } from "../context";
+import type { Coordinator } from "../coordinator";
 
 export interface CoordinatorMetrics {
   registry: Registry;

@@ -2,10 +2,8 @@
 // created anywhere, when an agent connects, and by a sweep that also re-queues jobs whose lease
 // expired. Claims are row-locked (SKIP LOCKED) and guarded by state, so no job goes out twice.
 import { openJobSecrets } from "@tideline/protocol";
-import type { Coordinator } from "../context";
-import { CHANNELS } from "../events/bus";
-import { handleJobFailure } from "./result-handlers";
-import { addJobEvent, claimNextJob, releaseJob, requeueExpired } from "./sql";
+import type { Coordinator } from "../coordinator";
+import { addJobEvent, CHANNELS, claimNextJob, handleJobFailure, releaseJob, requeueExpired } from "@tideline/api";
 
 export class Dispatcher {
   private readonly pumping = new Map<string, Promise<void>>();

@@ -8,10 +8,8 @@
 // restore point and how many thresholds of WAL lie past it) makes a race create it once.
 import { archiveHead, nextRun, parseSchedule, walVolumeDue } from "@tideline/core";
 import type pg from "pg";
-import type { Coordinator } from "../context";
-import { createJob } from "../jobs/create-job";
-import { destroyCloneById } from "../clones/create-restore";
-import { type DrillConfig, startDrill } from "../drills/start-drill";
+import type { Coordinator } from "../coordinator";
+import { createJob, destroyCloneById, type DrillConfig, startDrill } from "@tideline/api";
 
 export class Scheduler {
   private timer: NodeJS.Timeout | null = null;

@@ -1,0 +1,33 @@
+import { JOB_KIND_NAMES } from "@tideline/protocol";
+import { z } from "zod";
+import { audit } from "../../audit/audit";
+import { AppError } from "../../errors";
+import { createJob } from "../../jobs/create-job";
+import { adminProcedure } from "../../trpc";
+
+export const ZCreateJobInput = z.object({
+  kind: z.enum(JOB_KIND_NAMES as [string, ...string[]]),
+  agent: z.string().min(1),
+  payload: z.unknown(),
+  idempotencyKey: z.string().min(1).max(200).optional(),
+  maxAttempts: z.number().int().min(1).max(20).optional(),
+});
+
+/** Low-level: queue any job kind on an agent (admins, scripts, tests). */
+export const createJobRoute = adminProcedure
+  .input(ZCreateJobInput)
+  .output(z.object({ jobId: z.string(), created: z.boolean() }))
+  .mutation(async ({ ctx, input }) => {
+    const agent = await ctx.c.db.agent.findFirst({ where: { OR: [{ id: input.agent }, { name: input.agent }] } });
+    if (!agent) throw new AppError("AGENT_NOT_FOUND", `no agent named ${input.agent}`);
+    const job = await createJob(ctx.c.pool, ctx.c.bus, {
+      kind: input.kind,
+      agentId: agent.id,
+      payload: input.payload,
+      idempotencyKey: input.idempotencyKey,
+      maxAttempts: input.maxAttempts,
+      createdById: ctx.caller.id,
+    });
+    if (job.created) await audit(ctx.c, ctx.caller, "job.create", { target: job.id, details: { kind: input.kind } });
+    return { jobId: job.id, created: job.created };
+  });

@@ -1,0 +1,96 @@
+// tRPC setup: context (who is calling), role-checked procedure builders, and an error formatter
+// that passes our stable error codes and flattened zod field errors to the console and CLI.
+import { initTRPC, TRPCError } from "@trpc/server";
+import superjson from "superjson";
+import { z, ZodError } from "zod";
+import { hashToken } from "./auth/secrets";
+import type { Caller, Role, Services } from "./context";
+
+export type { Caller, Role } from "./context";
+import { AppError } from "./errors";
+
+export interface Context {
+  c: Services;
+  caller: Caller | null;
+  /** A token was presented and not accepted (unknown, expired, revoked, or its user disabled). */
+  tokenRejected?: boolean;
+  ip: string | null;
+}
+
+/** The caller behind an `Authorization: Bearer …` header, and whether a presented token was refused. */
+export async function authenticate(c: Services, header: string | undefined): Promise<Pick<Context, "caller" | "tokenRejected">> {
+  const caller = await callerFromAuthorization(c, header);
+  return { caller, tokenRejected: !caller && Boolean(header?.startsWith("Bearer ") && header.slice(7).trim()) };
+}
+
+export async function callerFromAuthorization(c: Services, header: string | undefined): Promise<Caller | null> {
+  const token = header?.startsWith("Bearer ") ? header.slice(7).trim() : null;
+  if (!token) return null;
+  const hash = hashToken(token);
+  if (token.startsWith("tls_")) {
+    const s = await c.db.session.findUnique({ where: { tokenHash: hash }, include: { user: true } });
+    if (!s || s.expiresAt < new Date() || s.user.disabledAt) return null;
+    return { id: s.user.id, email: s.user.email, name: s.user.name, role: s.user.role, via: "session" };
+  }
+  if (token.startsWith("tlt_")) {
+    const t = await c.db.apiToken.findUnique({ where: { tokenHash: hash }, include: { user: true } });
+    if (!t || t.revokedAt || t.user.disabledAt) return null;
+    void c.db.apiToken.update({ where: { id: t.id }, data: { lastUsedAt: new Date() } }).catch(() => {});
+    return { id: t.user.id, email: t.user.email, name: t.user.name, role: t.user.role, via: "token" };
+  }
+  return null;
+}
+
+const t = initTRPC.context<Context>().create({
+  transformer: superjson,
+  // stacks stay in the coordinator's log, never in a browser
+  isDev: false,
+  // keep idle SSE streams alive through proxies; the client reconnects after 30 s of silence
+  sse: { ping: { enabled: true, intervalMs: 15_000 }, client: { reconnectAfterInactivityMs: 30_000 } },
+  errorFormatter({ shape, error }) {
+    const cause = error.cause;
+    return {
+      ...shape,
+      data: {
+        ...shape.data,
+        appCode: cause instanceof AppError ? cause.code : shape.data.code,
+        zodError: cause instanceof ZodError ? z.flattenError(cause) : null,
+      },
+    };
+  },
+});
+
+/** AppErrors thrown by domain code become tRPC errors carrying their code and sentence. */
+const mapErrors = t.middleware(async ({ next }) => {
+  const res = await next();
+  if (!res.ok && res.error.cause instanceof AppError) {
+    const code = res.error.cause.code;
+    res.error.message = res.error.cause.message;
+    if (res.error.code === "INTERNAL_SERVER_ERROR") {
+      (res.error as { code: string }).code = /NOT_FOUND$/.test(code) ? "NOT_FOUND" : /FORBIDDEN|DENIED/.test(code) ? "FORBIDDEN" : "BAD_REQUEST";
+    }
+  }
+  return res;
+});
+
+const RANK: Record<Role, number> = { viewer: 1, operator: 2, admin: 3 };
+
+function requireRole(min: Role) {
+  return t.middleware(({ ctx, next }) => {
+    if (!ctx.caller) {
+      if (ctx.tokenRejected) throw new TRPCError({ code: "UNAUTHORIZED", message: "TOKEN_INVALID: the API token was not accepted" });
+      throw new TRPCError({ code: "UNAUTHORIZED", message: "UNAUTHENTICATED: sign in or pass an API token" });
+    }
+    if (RANK[ctx.caller.role] < RANK[min]) {
+      throw new TRPCError({ code: "FORBIDDEN", message: `FORBIDDEN: this needs the ${min} role; you are ${ctx.caller.role}` });
+    }
+    return next({ ctx: { ...ctx, caller: ctx.caller } });
+  });
+}
+
+export const router = t.router;
+export const publicProcedure = t.procedure.use(mapErrors);
+export const viewerProcedure = publicProcedure.use(requireRole("viewer"));
+export const operatorProcedure = publicProcedure.use(requireRole("operator"));
+export const adminProcedure = publicProcedure.use(requireRole("admin"));
+export const createCallerFactory = t.createCallerFactory;
