@@ -87,7 +87,7 @@ export async function startCoordinator(opts: StartOptions): Promise<RunningCoord
       return;
     }
     if (url === "/metrics") {
-      void metrics(c).then((text) => {
+      void metrics(c.metrics).then((text) => {
         res.writeHead(200, { "content-type": c.metrics.registry.contentType });
         res.end(text);
       });

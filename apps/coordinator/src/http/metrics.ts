@@ -2,7 +2,8 @@
 // can run in one process). Process and event-loop metrics come from prom-client's defaults; the
 // fleet's gauges (agents, jobs, clusters' health) are read from the inventory at scrape time.
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
-import type { Coordinator } from "../coordinator";
+import type pg from "pg";
+import type { AgentRegistry } from "../agents/registry";
 
 export interface CoordinatorMetrics {
   registry: Registry;
@@ -12,7 +13,7 @@ export interface CoordinatorMetrics {
   jobSeconds: Histogram<"kind" | "state">;
 }
 
-export function createMetrics(c: Pick<Coordinator, "pool" | "registry">): CoordinatorMetrics {
+export function createMetrics(c: { pool: pg.Pool; registry: AgentRegistry }): CoordinatorMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: "tideline_coordinator_" });
   const dispatched = new Counter({ name: "tideline_jobs_dispatched_total", help: "Jobs this coordinator dispatched since it started.", registers: [registry] });
@@ -99,7 +100,7 @@ interface Snapshot {
   clusters: Array<{ name: string; health: Record<string, unknown> | null }>;
 }
 
-async function readInventory(pool: Coordinator["pool"]): Promise<Snapshot> {
+async function readInventory(pool: pg.Pool): Promise<Snapshot> {
   const [a, j, cl] = await Promise.all([
     pool.query<{ connected: boolean; n: number }>("SELECT connected, count(*)::int AS n FROM agents GROUP BY connected"),
     pool.query<{ state: string; n: number }>("SELECT state, count(*)::int AS n FROM jobs GROUP BY state"),
@@ -108,6 +109,6 @@ async function readInventory(pool: Coordinator["pool"]): Promise<Snapshot> {
   return { agents: a.rows, jobs: j.rows, clusters: cl.rows };
 }
 
-export function metrics(c: Pick<Coordinator, "metrics">): Promise<string> {
-  return c.metrics.registry.metrics();
+export function metrics(m: CoordinatorMetrics): Promise<string> {
+  return m.registry.metrics();
 }

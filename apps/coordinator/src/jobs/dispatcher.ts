@@ -2,15 +2,19 @@
 // created anywhere, when an agent connects, and by a sweep that also re-queues jobs whose lease
 // expired. Claims are row-locked (SKIP LOCKED) and guarded by state, so no job goes out twice.
 import { openJobSecrets } from "@tideline/protocol";
-import type { Coordinator } from "../coordinator";
-import { addJobEvent, CHANNELS, claimNextJob, handleJobFailure, releaseJob, requeueExpired } from "@tideline/api";
+import { addJobEvent, CHANNELS, claimNextJob, handleJobFailure, releaseJob, requeueExpired, type Services } from "@tideline/api";
+import type { AgentRegistry } from "../agents/registry";
+import type { CoordinatorMetrics } from "../http/metrics";
+
+/** What the dispatcher works with: the API's services, this process's agent sockets and metrics. */
+export type DispatcherDeps = Services & { registry: AgentRegistry; metrics: CoordinatorMetrics };
 
 export class Dispatcher {
   private readonly pumping = new Map<string, Promise<void>>();
   private readonly again = new Set<string>();
   private timer: NodeJS.Timeout | null = null;
 
-  constructor(private readonly c: Coordinator) {}
+  constructor(private readonly c: DispatcherDeps) {}
 
   start(): void {
     this.c.bus.on(CHANNELS.jobs, (agentId: string) => this.wake(agentId));
