@@ -12,6 +12,9 @@ const nextConfig: NextConfig = {
   // the pnpm workspace root: Turbopack resolves symlinked workspace packages from there
   turbopack: { root: repoRoot },
   outputFileTracingRoot: repoRoot,
+  // the domain's one codec for times, LSNs and sizes, and the restore-target vocabulary, shipped
+  // as TypeScript source by the workspace
+  transpilePackages: ["@tideline/core", "@tideline/protocol"],
   poweredByHeader: false,
   reactStrictMode: true,
   // build and start must work with no network

@@ -4,11 +4,11 @@
 import { chmod, mkdir, statfs } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { AgentToCoordinator, CoordinatorToAgent, decode, encode, type TCoordinatorMessage, type TPoolInfo } from "@tideline/protocol";
+import { AgentToCoordinator, CoordinatorToAgent, decode, encode, isJobKind, parseJobPayload, type TCoordinatorMessage, type TJobKind, type TJobPayload, type TJobResult, type TPoolInfo } from "@tideline/protocol";
 import WebSocket from "ws";
 import { detectCapabilities } from "./discovery/capabilities";
 import { discoverClusters } from "./discovery/clusters";
-import { JobError, type AgentServices, type JobContext } from "./jobs/job-context";
+import { type AgentServices, type JobContext, JobError, type JobHandler } from "./jobs/job-context";
 import { jobHandlers } from "./jobs/registry";
 import { cleanUpUnfinishedClones, resumeReadyClones, stopReadyClones } from "./clones/restore-to-clone";
 import { ProtectionManager } from "./protection/manager";
@@ -288,9 +288,14 @@ export class Agent {
       this.send({ type: "JOB_ACCEPTED", payload: { jobId: d.jobId, attempt: d.attempt } });
       return;
     }
-    const handler = jobHandlers[d.kind];
-    if (!handler) {
+    // the agent's boundary for jobs: the kind must be one it knows, the payload must match it
+    if (!isJobKind(d.kind)) {
       this.send({ type: "JOB_REJECTED", payload: { jobId: d.jobId, attempt: d.attempt, error: { code: "UNKNOWN_JOB_KIND", message: `this agent (version ${AGENT_VERSION}) cannot run ${d.kind} jobs` } } });
+      return;
+    }
+    const payload = parseJobPayload(d.kind, d.payload);
+    if (!payload.success) {
+      this.send({ type: "JOB_REJECTED", payload: { jobId: d.jobId, attempt: d.attempt, error: { code: "BAD_JOB_PAYLOAD", message: `${d.kind}: ${payload.error}`.slice(0, 3900) } } });
       return;
     }
     const job: RunningJob = { attempt: d.attempt, abort: new AbortController() };
@@ -314,7 +319,7 @@ export class Agent {
       log: (level, message, data) => this.send({ type: "JOB_LOG", payload: { jobId: d.jobId, level, message: message.slice(0, 8000), data } }),
     };
     try {
-      const result = await handler(ctx, d.payload);
+      const result = await runHandler(d.kind, ctx, payload.data);
       this.send({ type: "JOB_RESULT", payload: { jobId: d.jobId, attempt: job.attempt, ok: true, result: result ?? null } });
       this.log("info", "job succeeded", { jobId: d.jobId });
     } catch (err) {
@@ -343,4 +348,9 @@ export class Agent {
     await stopReadyClones({ agent: this.services }).catch(() => {});
     this.ws?.close(1000, "agent stopping");
   }
+}
+
+/** A kind's handler with that kind's payload (TypeScript cannot correlate the two through a generic lookup on its own). */
+function runHandler<K extends TJobKind>(kind: K, ctx: JobContext, payload: TJobPayload<K>): Promise<TJobResult<K>> {
+  return (jobHandlers[kind] as JobHandler<K>)(ctx, payload);
 }

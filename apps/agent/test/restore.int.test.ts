@@ -142,6 +142,10 @@ describe(`restore to time (on ${storage})`, () => {
     await refuse({ kind: "time", time: new Date(Date.now() + 3600_000).toISOString() }, "TARGET_IN_FUTURE");
     await refuse({ kind: "name", name: "no-such-point" }, "UNKNOWN_RESTORE_POINT_NAME");
     await refuse({ kind: "time", time: "yesterday at noon" }, "INVALID_TARGET");
+    // a malformed time is a field error on target.time, before any planning
+    const bad = await p.api().restore.plan.query({ cluster: "shop", target: { kind: "time", time: "2026-11-21 10:00" } }).catch((e: unknown) => e);
+    expect(errorCode(bad)).toBe("INVALID_TARGET");
+    expect((bad as { data?: { zodError?: { fieldErrors?: Record<string, string[]> } } }).data?.zodError?.fieldErrors?.target?.[0]).toMatch(/explicit zone/);
     expect((await p.api().clones.list.query({ includeDestroyed: true })).length).toBe(before);
   });
 

@@ -16,7 +16,8 @@ describe("format", () => {
     expect(formatBytes(1.1 * 1024 ** 3)).toBe("1.1 GiB");
     expect(formatBytes(500 * 1024 ** 2)).toBe("500 MiB");
     expect(formatBytes(null)).toBe("—");
-    expect(formatRate(12.3 * 1024 ** 2)).toBe("12.3 MiB/s");
+    expect(formatRate(12.3 * 1024 ** 2)).toBe("12 MiB/s");
+    expect(formatRate(2.34 * 1024 ** 2)).toBe("2.3 MiB/s");
   });
 
   it("durations from milliseconds to days", () => {

@@ -1,19 +1,11 @@
 // Formatting of sizes, durations, rates and times for the console: one place, so every page
 // says "1.2 GiB" and "3 min ago" the same way.
+import { formatBytes as formatBytesIec } from "@tideline/core";
 
-const BYTE_UNITS = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"] as const;
-
-/** 1536 → "1.5 KiB". Binary units, like `zfs list` and `pg_size_pretty`. */
-export function formatBytes(bytes: number | null | undefined, digits = 1): string {
+/** 1536 → "1.5 KiB": packages/core's IEC units, the same the CLI prints; "—" for nothing. */
+export function formatBytes(bytes: number | null | undefined): string {
   if (bytes === null || bytes === undefined || !Number.isFinite(bytes)) return "—";
-  if (bytes < 0) return `-${formatBytes(-bytes, digits)}`;
-  let v = bytes;
-  let u = 0;
-  while (v >= 1024 && u < BYTE_UNITS.length - 1) {
-    v /= 1024;
-    u++;
-  }
-  return u === 0 ? `${v} B` : `${v.toFixed(v >= 100 ? 0 : digits)} ${BYTE_UNITS[u]}`;
+  return formatBytesIec(bytes);
 }
 
 /** Bytes per second → "12.3 MiB/s". */

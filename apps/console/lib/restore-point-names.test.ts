@@ -1,19 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { formatLsn, lsnValue, nameChoices } from "./restore-point-names";
+import { nameChoices } from "./restore-point-names";
 
 describe("restore point names offered in the restore dialog", () => {
-  it("orders LSNs by their numeric value, not as text", () => {
-    expect(lsnValue("0/A000000") > lsnValue("0/9FFFFFF")).toBe(true);
-    expect(lsnValue("1/0") > lsnValue("0/FFFFFFFF")).toBe(true);
-    expect(lsnValue("16/B374D848")).toBe(0x16b374d848n);
-  });
-
-  it("writes LSNs like the planner, without the zero padding some WAL readers add", () => {
-    expect(formatLsn("0/03000060")).toBe("0/3000060");
-    expect(formatLsn("16/b374d848")).toBe("16/B374D848");
-    expect(formatLsn("0/0")).toBe("0/0");
-  });
-
   it("lists each name once, newest first, with the occurrence the planner would pick", () => {
     const choices = nameChoices([
       { name: "before-migration", lsn: "0/3000100", timeline: 1, time: "2026-11-21T10:00:00Z" },

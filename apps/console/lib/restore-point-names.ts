@@ -2,6 +2,7 @@
 // them: one entry per name, newest first. A name can be created more than once and on several
 // timelines; the planner recovers to the newest occurrence on the chosen timeline's history, so
 // that is the occurrence shown.
+import { compareLsn } from "@tideline/core";
 import type { TRestorePointName } from "@/lib/trpc";
 
 export interface NameChoice {
@@ -12,21 +13,10 @@ export interface NameChoice {
   count: number;
 }
 
-/** "16/B374D848" → 0x16B374D848n, for ordering LSNs. */
-export function lsnValue(lsn: string): bigint {
-  const [hi = "0", lo = "0"] = lsn.split("/");
-  return (BigInt(`0x${hi}`) << 32n) + BigInt(`0x${lo}`);
-}
-
-/** An LSN the way the planner writes it ("0/3000060"), whatever padding the WAL reader used ("0/03000060"). */
-export function formatLsn(lsn: string): string {
-  const v = lsnValue(lsn);
-  return `${(v >> 32n).toString(16).toUpperCase()}/${(v & 0xffffffffn).toString(16).toUpperCase()}`;
-}
 
 function newer(a: TRestorePointName, b: TRestorePointName): boolean {
   if (a.timeline !== b.timeline) return a.timeline > b.timeline;
-  return lsnValue(a.lsn) > lsnValue(b.lsn);
+  return compareLsn(a.lsn, b.lsn) > 0;
 }
 
 export function nameChoices(points: readonly TRestorePointName[]): NameChoice[] {

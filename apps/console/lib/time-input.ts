@@ -1,6 +1,8 @@
 // Times as a DBA types them, in an explicit zone: UTC or the browser's own. What the console
-// sends is always ISO 8601 with an offset ("2026-11-21T10:15:03+01:00"), so the coordinator never
-// guesses a zone. Precision is one second, like the input.
+// sends always carries its zone ("2026-11-21T10:15:03+01:00", or a pasted "… 10:15:03+01" as
+// typed, which core's codec reads on both sides), so the coordinator never guesses one.
+// Precision is one second for typed times, like the input.
+import { parseTimestamp } from "@tideline/core";
 
 export type Zone = "utc" | "local";
 
@@ -52,8 +54,7 @@ export function isoWithOffset(ms: number, zone: Zone): string {
 export type ParsedTime = { ok: true; ms: number; iso: string } | { ok: false; error: string };
 
 const WALL = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})(?::(\d{2}))?$/;
-const WITH_ZONE =
-  /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)$/i;
+const HAS_ZONE = /(Z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)$/i;
 
 /**
  * Reads "YYYY-MM-DD HH:MM[:SS]" as a wall-clock time in `zone`. A pasted time that carries its
@@ -63,18 +64,14 @@ const WITH_ZONE =
 export function parseInZone(text: string, zone: Zone): ParsedTime {
   const s = text.trim();
   if (!s) return { ok: false, error: "enter a time like 2026-11-21 10:15:03" };
-  const z = WITH_ZONE.exec(s);
-  if (z) {
-    const [, y, mo, d, h, mi, se = "00", tz] = z;
-    let off = tz!.toUpperCase() === "Z" ? "+00:00" : tz!;
-    if (/^[+-]\d{2}$/.test(off)) off += ":00";
-    else if (/^[+-]\d{4}$/.test(off)) off = `${off.slice(0, 3)}:${off.slice(3)}`;
-    const iso = `${y}-${mo}-${d}T${h}:${mi}:${se}${off === "+00:00" ? "Z" : off}`;
-    const ms = Date.parse(iso);
-    if (!Number.isFinite(ms) || !validParts(+y!, +mo!, +d!, +h!, +mi!, +se)) {
+  // a pasted time with its own zone goes through the domain's one codec (packages/core), the same
+  // the coordinator checks targets with
+  if (HAS_ZONE.test(s)) {
+    try {
+      return { ok: true, ms: Math.floor(parseTimestamp(s) / 1000), iso: s };
+    } catch {
       return { ok: false, error: `"${s}" is not a valid time` };
     }
-    return { ok: true, ms, iso };
   }
   const m = WALL.exec(s);
   if (!m) return { ok: false, error: `"${s}" is not a time like 2026-11-21 10:15:03` };

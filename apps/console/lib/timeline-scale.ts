@@ -2,6 +2,7 @@
 // minute to years, pan), pixel ↔ time, and axis ticks that fall on round times in the zone the
 // DBA reads (UTC or the browser's). Pure functions, unit-tested; the SVG lives in
 // components/window/timeline-chart.tsx.
+import { isLsn, parseLsn } from "@tideline/core";
 import { formatInZone, type Zone } from "./time-input";
 
 export interface View {
@@ -157,9 +158,7 @@ function monthStart(y: number, month0: number, zone: Zone): number {
 
 /** "16/B374D848" → a number of bytes (exact up to 2^53, which is 8 PiB of WAL). */
 export function lsnToNumber(lsn: string): number | null {
-  const m = /^([0-9A-Fa-f]{1,8})\/([0-9A-Fa-f]{1,8})$/.exec(lsn);
-  if (!m) return null;
-  return Number.parseInt(m[1]!, 16) * 2 ** 32 + Number.parseInt(m[2]!, 16);
+  return isLsn(lsn) ? Number(parseLsn(lsn)) : null;
 }
 
 /**

@@ -41,6 +41,15 @@ export async function callerFromAuthorization(c: Services, header: string | unde
   return null;
 }
 
+/** A field error may carry our stable code (`params.code` of a custom zod issue), e.g. INVALID_TARGET. */
+function issueCode(err: ZodError): string | null {
+  for (const issue of err.issues) {
+    const code = issue.code === "custom" ? (issue.params as { code?: unknown } | undefined)?.code : undefined;
+    if (typeof code === "string") return code;
+  }
+  return null;
+}
+
 const t = initTRPC.context<Context>().create({
   transformer: superjson,
   // stacks stay in the coordinator's log, never in a browser
@@ -53,7 +62,7 @@ const t = initTRPC.context<Context>().create({
       ...shape,
       data: {
         ...shape.data,
-        appCode: cause instanceof AppError ? cause.code : shape.data.code,
+        appCode: cause instanceof AppError ? cause.code : (cause instanceof ZodError ? issueCode(cause) : null) ?? shape.data.code,
         zodError: cause instanceof ZodError ? z.flattenError(cause) : null,
       },
     };

@@ -60,6 +60,8 @@ export { isTimeZone, nextRun, nextRuns, parseSchedule, type Schedule } from "./s
 export {
   formatTimestamp,
   formatTimestampForMessage,
+  formatTimestampForPostgres,
+  isTimestampParseable,
   type Micros,
   normalizeTimestamp,
   parseTimestamp,

@@ -2,4 +2,5 @@
 export * from "./envelope";
 export * from "./messages";
 export * from "./jobs";
+export * from "./restore-target";
 export * from "./secrets";

@@ -1,6 +1,7 @@
 // Job kinds: the payload each kind carries to the agent and the result it reports back.
 // The coordinator validates a payload when the job is created, the agent again when it runs it.
 import { z } from "zod";
+import { ZRecoveryTarget } from "./restore-target";
 
 const ZIdent = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, "lowercase letters, digits, - and _ only");
 
@@ -74,13 +75,6 @@ export type TRestorePointRecord = z.infer<typeof ZRestorePointRecord>;
 /** A problem with its fix; a `warning` does not stop protection (absent means error). */
 export const ZProblem = z.object({ code: z.string(), message: z.string(), fix: z.string().optional(), severity: z.enum(["error", "warning"]).optional() });
 export type TProblem = z.infer<typeof ZProblem>;
-
-export const ZRecoveryTarget = z.object({
-  time: z.string().optional(),
-  lsn: z.string().optional(),
-  name: z.string().optional(),
-  latest: z.literal(true).optional(),
-});
 
 /** Which restore point a clone starts from, as the storage agent finds it. */
 export const ZCloneSource = z.object({
@@ -207,13 +201,29 @@ export const ZJobKind = z.enum(JOB_KIND_NAMES as [TJobKind, ...TJobKind[]]);
 export type TJobPayload<K extends TJobKind> = z.infer<(typeof JobKinds)[K]["payload"]>;
 export type TJobResult<K extends TJobKind> = z.infer<(typeof JobKinds)[K]["result"]>;
 
-export function parseJobPayload(kind: string, payload: unknown) {
-  const spec = (JobKinds as Record<string, { payload: z.ZodType }>)[kind];
-  if (!spec) return { success: false as const, error: `unknown job kind ${kind}` };
-  const r = spec.payload.safeParse(payload);
+export function isJobKind(kind: string): kind is TJobKind {
+  return Object.hasOwn(JobKinds, kind);
+}
+
+export type Parsed<T> = { success: true; data: T } | { success: false; error: string };
+
+// TypeScript cannot follow `JobKinds[kind]` for a generic K; the schema is that kind's, so its
+// output is that kind's type.
+function parsed<T>(schema: z.ZodType, value: unknown): Parsed<T> {
+  const r = schema.safeParse(value);
   return r.success
-    ? { success: true as const, data: r.data }
-    : { success: false as const, error: r.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ") };
+    ? { success: true, data: r.data as T }
+    : { success: false, error: r.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ") };
+}
+
+/** A job's payload, checked against its kind: where a job is created, and where an agent receives it. */
+export function parseJobPayload<K extends TJobKind>(kind: K, payload: unknown): Parsed<TJobPayload<K>> {
+  return parsed(JobKinds[kind].payload, payload);
+}
+
+/** A job's result, checked against its kind where the coordinator receives it. */
+export function parseJobResult<K extends TJobKind>(kind: K, result: unknown): Parsed<TJobResult<K>> {
+  return parsed(JobKinds[kind].result, result);
 }
 
 export { ZIdent };

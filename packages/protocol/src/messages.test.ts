@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { AgentToCoordinator, CoordinatorToAgent, decode, encode, JobKinds, MAX_FRAME_BYTES, parseJobPayload } from "./index";
+import { AgentToCoordinator, CoordinatorToAgent, decode, encode, isJobKind, JobKinds, MAX_FRAME_BYTES, parseJobPayload } from "./index";
 
 const caps = { postgresVersions: [15], postgresBinDirs: { "15": "/usr/lib/postgresql/15/bin" }, zfs: true, zpool: true, pools: [], serviceUser: "postgres", platform: "linux", arch: "x64" };
 const cluster = { pgdata: "/var/lib/postgresql/15/main", port: 5432, version: 15, systemIdentifier: "7301", role: "primary" as const, running: true };
@@ -89,7 +89,8 @@ describe("job kinds", () => {
   it("validates payloads per kind", () => {
     expect(parseJobPayload("cluster.inspect", { pgdata: "/d", port: 5432 }).success).toBe(true);
     expect(parseJobPayload("cluster.inspect", { pgdata: "/d", port: 0 }).success).toBe(false);
-    expect(parseJobPayload("no.such", {}).success).toBe(false);
+    expect(isJobKind("no.such")).toBe(false);
+    expect(isJobKind("clone.create")).toBe(true);
     expect(Object.keys(JobKinds)).toContain("diag.sleep");
   });
 });

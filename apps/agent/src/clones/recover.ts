@@ -8,7 +8,7 @@ import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { compareLsn, lsnDiffBytes } from "@tideline/core";
+import { compareLsn, formatTimestampForPostgres, isTimestampParseable, lsnDiffBytes, parseTimestamp } from "@tideline/core";
 import type { TCloneSpec } from "@tideline/protocol";
 import { chownToServiceUser, resolveServiceUser, run, stopCluster } from "@tideline/postgres";
 import { psqlExec, psqlRows, sqlLiteral } from "../pg/psql";
@@ -205,14 +205,12 @@ const RECOVERY_STATE =
   "SELECT pg_is_in_recovery() AS recovery, pg_last_wal_replay_lsn()::text AS lsn, CASE WHEN pg_is_in_recovery() THEN pg_get_wal_replay_pause_state() END AS paused, pg_last_xact_replay_timestamp() AS t";
 
 /**
- * recovery_target_time in PostgreSQL's own notation: its check hook refuses ISO 8601's "T…Z"
- * form that timestamptz input otherwise takes. Microseconds are kept.
+ * recovery_target_time in PostgreSQL's own notation (its check hook refuses ISO 8601's "T…Z"),
+ * through core's one time codec: UTC, microseconds kept.
  */
-export function pgTimestamp(iso: string): string {
-  const m = /^(\d{4}-\d\d-\d\d)[T ](\d\d:\d\d:\d\d(?:\.\d+)?)(Z|[+-]\d\d(?::?\d\d)?)$/.exec(iso.trim());
-  if (!m) throw new JobError("INVALID_TARGET", `cannot write ${iso} as a recovery target time`);
-  const zone = m[3] === "Z" ? "+00" : m[3]!;
-  return `${m[1]} ${m[2]}${zone}`;
+export function pgTimestamp(time: string): string {
+  if (!isTimestampParseable(time)) throw new JobError("INVALID_TARGET", `cannot write ${time} as a recovery target time`);
+  return formatTimestampForPostgres(parseTimestamp(time));
 }
 
 function hasTarget(spec: TCloneSpec): boolean {

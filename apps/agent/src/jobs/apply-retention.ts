@@ -3,12 +3,11 @@
 import { readdir, rm } from "node:fs/promises";
 import path from "node:path";
 import { walFilesToPrune } from "@tideline/core";
-import { JobKinds } from "@tideline/protocol";
+import type { TJobPayload, TJobResult } from "@tideline/protocol";
 import { StorageError } from "../storage";
 import { JobError, type JobContext } from "./job-context";
 
-export async function applyRetention(ctx: JobContext, raw: unknown) {
-  const p = JobKinds["retention.apply"].payload.parse(raw);
+export async function applyRetention(ctx: JobContext, p: TJobPayload<"retention.apply">): Promise<TJobResult<"retention.apply">> {
   const c = ctx.agent.protection.get(p.clusterId);
   if (!c) throw new JobError("CLUSTER_NOT_PROTECTED_HERE", `cluster ${p.cluster} is not protected by this agent`);
   const driver = ctx.agent.storage(c.pool);

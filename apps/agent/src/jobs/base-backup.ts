@@ -3,14 +3,13 @@
 import { spawn } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { JobKinds } from "@tideline/protocol";
+import type { TJobPayload, TJobResult } from "@tideline/protocol";
 import { asServiceUser, chownToServiceUser, findBinDir, resolveServiceUser } from "@tideline/postgres";
 import { psqlRows } from "../pg/psql";
 import { labelStartLsn, snapshotNameFor } from "../protection/restore-point";
 import { JobError, type JobContext } from "./job-context";
 
-export async function baseBackup(ctx: JobContext, raw: unknown) {
-  const p = JobKinds["backup.base"].payload.parse(raw);
+export async function baseBackup(ctx: JobContext, p: TJobPayload<"backup.base">): Promise<TJobResult<"backup.base">> {
   const c = ctx.agent.protection.get(p.clusterId);
   if (!c) throw new JobError("CLUSTER_NOT_PROTECTED_HERE", `cluster ${p.cluster} is not protected by this agent`);
   const driver = ctx.agent.storage(c.pool);

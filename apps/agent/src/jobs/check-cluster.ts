@@ -1,14 +1,13 @@
 // cluster.check, run by the storage agent because it is the one that connects: every setting that
 // would stop WAL streaming or the shadow replica, each with the exact change to make (barman check).
-import { JobKinds, type TProblem } from "@tideline/protocol";
+import type { TJobPayload, TJobResult, TProblem } from "@tideline/protocol";
 import { findBinDirs } from "@tideline/postgres";
 import { psqlRows, type QueryError } from "../pg/psql";
 import { CAN_CHECKPOINT_SQL, type CheckpointRight, checkpointProblem } from "../protection/checkpoint";
 import { withParam } from "../protection/config";
 import type { JobContext } from "./job-context";
 
-export async function checkCluster(ctx: JobContext, raw: unknown) {
-  const p = JobKinds["cluster.check"].payload.parse(raw);
+export async function checkCluster(ctx: JobContext, p: TJobPayload<"cluster.check">): Promise<TJobResult<"cluster.check">> {
   const problems: TProblem[] = [];
   const facts: Record<string, unknown> = {};
   let s: Record<string, string> = {};

@@ -1,11 +1,10 @@
 // storage.configure: compression, dedup and recordsize on POOL/tideline, which every cluster's
 // datasets inherit (new writes only: ZFS does not rewrite existing blocks). btrfs takes compression
 // only.
-import { JobKinds } from "@tideline/protocol";
+import type { TJobPayload, TJobResult } from "@tideline/protocol";
 import { JobError, type JobContext } from "./job-context";
 
-export async function configureStorage(ctx: JobContext, raw: unknown) {
-  const p = JobKinds["storage.configure"].payload.parse(raw);
+export async function configureStorage(ctx: JobContext, p: TJobPayload<"storage.configure">): Promise<TJobResult<"storage.configure">> {
   const driver = ctx.agent.storage(p.pool);
   const dataset = `${driver.pool}/tideline`;
   await driver.createDataset(dataset);

@@ -1,10 +1,9 @@
 // restore-point.create: one restore point of a protected cluster, on schedule or on demand.
-import { JobKinds } from "@tideline/protocol";
+import type { TJobPayload, TJobResult } from "@tideline/protocol";
 import { takeReplicaRestorePoint, takeSharedRestorePoint } from "../protection/restore-point";
 import { JobError, type JobContext } from "./job-context";
 
-export async function createRestorePoint(ctx: JobContext, raw: unknown) {
-  const p = JobKinds["restore-point.create"].payload.parse(raw);
+export async function createRestorePoint(ctx: JobContext, p: TJobPayload<"restore-point.create">): Promise<TJobResult<"restore-point.create">> {
   const c = ctx.agent.protection.get(p.clusterId);
   if (!c) throw new JobError("CLUSTER_NOT_PROTECTED_HERE", `cluster ${p.cluster} is not protected by this agent`);
   const driver = ctx.agent.storage(c.pool);

@@ -1,10 +1,9 @@
 // diag.sleep: waits, reporting progress; exercises leases, heartbeats and cancellation.
 import { setTimeout as sleep } from "node:timers/promises";
-import { JobKinds } from "@tideline/protocol";
+import type { TJobPayload, TJobResult } from "@tideline/protocol";
 import { JobError, type JobContext } from "./job-context";
 
-export async function diagSleep(ctx: JobContext, raw: unknown) {
-  const p = JobKinds["diag.sleep"].payload.parse(raw);
+export async function diagSleep(ctx: JobContext, p: TJobPayload<"diag.sleep">): Promise<TJobResult<"diag.sleep">> {
   const steps = Math.max(1, Math.ceil(p.seconds * 4));
   for (let i = 0; i < steps; i++) {
     try {

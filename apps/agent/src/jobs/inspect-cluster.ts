@@ -1,11 +1,10 @@
 // cluster.inspect: what pg_controldata and the running server say about a cluster.
-import { JobKinds, type TClusterInspectResult } from "@tideline/protocol";
+import type { TJobPayload, TJobResult } from "@tideline/protocol";
 import { controlData, readPgVersion, readPostmasterPid } from "../pg/postmaster";
 import { psqlRows, QueryError } from "../pg/psql";
 import { JobError, type JobContext } from "./job-context";
 
-export async function inspectCluster(ctx: JobContext, raw: unknown): Promise<TClusterInspectResult> {
-  const p = JobKinds["cluster.inspect"].payload.parse(raw);
+export async function inspectCluster(ctx: JobContext, p: TJobPayload<"cluster.inspect">): Promise<TJobResult<"cluster.inspect">> {
   const version = await readPgVersion(p.pgdata);
   if (!version) throw new JobError("NOT_A_DATA_DIRECTORY", `${p.pgdata} is not a PostgreSQL data directory (no PG_VERSION)`);
   ctx.progress(0.2, { message: "reading pg_controldata" });

@@ -1,3 +1,4 @@
+import type { TJobKind, TJobPayload, TJobResult } from "@tideline/protocol";
 import type { ProtectionManager } from "../protection/manager";
 import type { StorageDriver, StorageDriverKind } from "../storage";
 
@@ -31,4 +32,5 @@ export class JobError extends Error {
   }
 }
 
-export type JobHandler = (ctx: JobContext, payload: unknown) => Promise<unknown>;
+/** A job kind's handler: gets that kind's payload, already parsed where the agent received it. */
+export type JobHandler<K extends TJobKind> = (ctx: JobContext, payload: TJobPayload<K>) => Promise<TJobResult<K>>;

@@ -4,7 +4,7 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { ZProtection } from "@tideline/protocol";
+import type { TJobPayload, TJobResult } from "@tideline/protocol";
 import { chownToServiceUser, freePort, resolveServiceUser } from "@tideline/postgres";
 import { psqlRows } from "../pg/psql";
 import type { StorageDriver } from "../storage";
@@ -13,8 +13,7 @@ import { configureReplica, ensureReplicaRunning, replicaTarget, seedReplica } fr
 import { takeReplicaRestorePoint, takeSharedRestorePoint } from "../protection/restore-point";
 import { JobError, type JobContext } from "./job-context";
 
-export async function protectCluster(ctx: JobContext, raw: unknown) {
-  const p = ZProtection.parse(raw);
+export async function protectCluster(ctx: JobContext, p: TJobPayload<"cluster.protect">): Promise<TJobResult<"cluster.protect">> {
   const { protection } = ctx.agent;
   const driver = ctx.agent.storage(p.pool);
   const ds = clusterDatasets(driver.pool, p.cluster);

@@ -10,11 +10,13 @@ import { runDrill } from "./run-drill";
 import { createRestorePoint } from "./create-restore-point";
 import { diagSleep } from "./diag-sleep";
 import { inspectCluster } from "./inspect-cluster";
+import type { TJobKind } from "@tideline/protocol";
 import type { JobHandler } from "./job-context";
 import { protectCluster } from "./protect-cluster";
 import { unprotectCluster } from "./unprotect-cluster";
 
-export const jobHandlers: Record<string, JobHandler> = {
+/** Every job kind of the protocol has its handler here: the compiler checks payloads and results. */
+export const jobHandlers: { [K in TJobKind]: JobHandler<K> } = {
   "cluster.inspect": inspectCluster,
   "cluster.check": checkCluster,
   "cluster.protect": protectCluster,

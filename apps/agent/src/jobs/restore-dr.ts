@@ -7,12 +7,11 @@ import { existsSync } from "node:fs";
 import { mkdir, readdir } from "node:fs/promises";
 import path from "node:path";
 import { chownToServiceUser, findBinDir, resolveServiceUser, run } from "@tideline/postgres";
-import { JobKinds } from "@tideline/protocol";
+import type { TJobPayload, TJobResult } from "@tideline/protocol";
 import { createCloneLogin, prepareRecovery, runRecovery } from "../clones/recover";
 import { JobError, type JobContext } from "./job-context";
 
-export async function restoreDr(ctx: JobContext, raw: unknown) {
-  const p = JobKinds["restore.dr"].payload.parse(raw);
+export async function restoreDr(ctx: JobContext, p: TJobPayload<"restore.dr">): Promise<TJobResult<"restore.dr">> {
   const started = performance.now();
   const c = ctx.agent.protection.get(p.clusterId);
   if (!c) throw new JobError("CLUSTER_NOT_PROTECTED_HERE", `cluster ${p.cluster} is not protected by this agent`);

@@ -3,13 +3,12 @@
 // record each check with its timing, and always destroy the clone.
 import path from "node:path";
 import { asServiceUser, findBinDir, resolveServiceUser, run } from "@tideline/postgres";
-import { JobKinds } from "@tideline/protocol";
+import type { TJobPayload, TJobResult } from "@tideline/protocol";
 import { destroyCloneData, restoreToClone } from "../clones/restore-to-clone";
 import { psqlRows } from "../pg/psql";
 import type { JobContext } from "./job-context";
 
-export async function runDrill(ctx: JobContext, raw: unknown) {
-  const p = JobKinds["drill.run"].payload.parse(raw);
+export async function runDrill(ctx: JobContext, p: TJobPayload<"drill.run">): Promise<TJobResult<"drill.run">> {
   const checks: Array<{ name: string; passed: boolean; seconds: number; detail: string }> = [];
   const timed = async (name: string, fn: () => Promise<string>) => {
     const t0 = performance.now();

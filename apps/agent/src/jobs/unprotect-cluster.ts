@@ -1,12 +1,11 @@
 // cluster.unprotect: stop streaming and the replica, drop our replication slots, and (when asked)
 // destroy the cluster's datasets.
-import { JobKinds } from "@tideline/protocol";
+import type { TJobPayload, TJobResult } from "@tideline/protocol";
 import { psqlExec, sqlLiteral } from "../pg/psql";
 import { forgetProtected } from "../protection/config";
 import type { JobContext } from "./job-context";
 
-export async function unprotectCluster(ctx: JobContext, raw: unknown) {
-  const p = JobKinds["cluster.unprotect"].payload.parse(raw);
+export async function unprotectCluster(ctx: JobContext, p: TJobPayload<"cluster.unprotect">): Promise<TJobResult<"cluster.unprotect">> {
   const c = await ctx.agent.protection.untrack(p.cluster);
   const destroyed: string[] = [];
   if (c) {

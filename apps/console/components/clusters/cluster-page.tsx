@@ -8,7 +8,7 @@ import Link from "next/link";
 import { useEffect, useState } from "react";
 import { useMe } from "@/components/auth/use-me";
 import { JobsTable } from "@/components/jobs/jobs-page";
-import { RestoreDialog, type RestoreRequest } from "@/components/restore/restore-dialog";
+import { RestoreDialog, type RestoreDialogPrefill } from "@/components/restore/restore-dialog";
 import { RestorePointsTable, TakeRestorePoint } from "@/components/restore-points/restore-points-table";
 import { Button } from "@/components/ui/button";
 import { ErrorText } from "@/components/ui/error-text";
@@ -54,7 +54,7 @@ function ClusterView({ cluster }: { cluster: TClusterDetail }) {
   const win = useQuery(trpc.clusters.window.queryOptions({ cluster: cluster.name }));
   const points = useQuery(trpc.restorePoints.list.queryOptions({ cluster: cluster.name }));
   const jobs = useQuery(trpc.jobs.list.queryOptions({ clusterId: cluster.id, limit: 15 }));
-  const [restore, setRestore] = useState<RestoreRequest | null>(null);
+  const [restore, setRestore] = useState<RestoreDialogPrefill | null>(null);
   const status = clusterStatus(cluster);
   const protectedNow = cluster.state === "protected";
   // links to a section (#settings from the settings page) arrive before the section exists

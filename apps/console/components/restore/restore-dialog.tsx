@@ -18,9 +18,9 @@ import { type TWindow, useTRPC } from "@/lib/trpc";
 import { isSettled, useDebounced } from "@/lib/use-debounced";
 import { PlanRefusal, PlanView } from "./plan-view";
 import { RestoreProgress } from "./restore-progress";
-import { buildTarget, TargetInput, type TargetState } from "./target-input";
+import { buildTarget, TargetInput, type TargetForm } from "./target-input";
 
-export interface RestoreRequest {
+export interface RestoreDialogPrefill {
   /** A time picked on the chart (epoch ms), or none to start from the end of the window. */
   time?: number | null;
   /** A restore point picked: restore exactly to its LSN. */
@@ -39,7 +39,7 @@ export function RestoreDialog({
   onZoneChange,
 }: {
   cluster: string;
-  request: RestoreRequest | null;
+  request: RestoreDialogPrefill | null;
   onClose: () => void;
   window: TWindow | undefined;
   zone: Zone;
@@ -61,7 +61,7 @@ export function RestoreDialog({
   );
 }
 
-function initialTime(request: RestoreRequest, w: TWindow | undefined): number {
+function initialTime(request: RestoreDialogPrefill, w: TWindow | undefined): number {
   // a restore point's data time has fractions of a second: the next whole second includes it
   if (request.time) return request.lsn ? Math.ceil(request.time / 1000) * 1000 : request.time;
   const ends = (w?.timelines ?? []).map((t) => timeMs(t.to)).filter((t): t is number => t !== null);
@@ -76,14 +76,14 @@ function RestoreForm({
   onZoneChange,
 }: {
   cluster: string;
-  request: RestoreRequest;
+  request: RestoreDialogPrefill;
   window: TWindow | undefined;
   zone: Zone;
   onZoneChange: (z: Zone) => void;
 }) {
   const trpc = useTRPC();
   const { can } = useMe();
-  const [target, setTarget] = useState<TargetState>(() => ({
+  const [target, setTarget] = useState<TargetForm>(() => ({
     kind: request.lsn ? "lsn" : "time",
     time: formatInZone(initialTime(request, w), zone),
     lsn: request.lsn ?? "",

@@ -4,13 +4,14 @@
 // pg_create_restore_point() (picked from those found in the WAL, or typed), or the latest WAL.
 // Turns it into the API's target, or a reason why not.
 import { inputClass, selectClass } from "@/components/ui/form";
-import { formatLsn, type NameChoice } from "@/lib/restore-point-names";
+import { normalizeLsn } from "@tideline/core";
+import type { NameChoice } from "@/lib/restore-point-names";
 import { formatInZone, localIsUtc, parseInZone, timeMs, type Zone, zoneLabel } from "@/lib/time-input";
 import type { TRestoreTarget } from "@/lib/trpc";
 
 export type TargetKind = TRestoreTarget["kind"];
 
-export interface TargetState {
+export interface TargetForm {
   kind: TargetKind;
   /** The time as typed, read in `zone`. */
   time: string;
@@ -29,7 +30,7 @@ export type BuiltTarget =
   | { ok: true; target: TRestoreTarget; ms: number | null }
   | { ok: false; error: string };
 
-export function buildTarget(s: TargetState, zone: Zone): BuiltTarget {
+export function buildTarget(s: TargetForm, zone: Zone): BuiltTarget {
   switch (s.kind) {
     case "time": {
       const p = parseInZone(s.time, zone);
@@ -60,8 +61,8 @@ export function TargetInput({
   names,
   error,
 }: {
-  value: TargetState;
-  onChange: (v: TargetState) => void;
+  value: TargetForm;
+  onChange: (v: TargetForm) => void;
   zone: Zone;
   onZoneChange: (z: Zone) => void;
   /** Names found in the WAL, newest first; null while unknown (loading, or not available). */
@@ -197,7 +198,7 @@ function describeChoice(c: NameChoice, zone: Zone): string {
   const when = ms === null ? "time unknown" : `${formatInZone(ms, zone)}${zone === "utc" ? " UTC" : ""}`;
   const tls =
     c.timelines.length > 1 ? `timelines ${c.timelines.join(", ")}` : `timeline ${c.newest.timeline}`;
-  return `${when} · LSN ${formatLsn(c.newest.lsn)} · ${tls}${c.count > 1 ? ` · created ${c.count}×` : ""}`;
+  return `${when} · LSN ${normalizeLsn(c.newest.lsn)} · ${tls}${c.count > 1 ? ` · created ${c.count}×` : ""}`;
 }
 
 /**
@@ -211,8 +212,8 @@ function NameInput({
   names,
   error,
 }: {
-  value: TargetState;
-  onChange: (v: TargetState) => void;
+  value: TargetForm;
+  onChange: (v: TargetForm) => void;
   zone: Zone;
   names: NameChoice[] | null;
   error: string | null;

@@ -94,8 +94,11 @@ export function handleAgentSocket(c: Coordinator, socket: WebSocket, req: Incomi
       }
       case "JOB_REJECTED":
         if (await failJob(c.pool, msg.payload.jobId, msg.payload.attempt, msg.payload.error)) {
+          // what it was for (a clone being created, a drill) fails with it, as after a failed run
+          const job = await c.db.job.findUnique({ where: { id: msg.payload.jobId } });
+          if (job) await handleJobFailure(c, job, msg.payload.error).catch(() => {});
           await addJobEvent(c.pool, msg.payload.jobId, "state", `rejected by the agent: ${msg.payload.error.message}`, { level: "error" });
-          await c.bus.publish({ entity: "job", id: msg.payload.jobId, state: "failed" });
+          await c.bus.publish({ entity: "job", id: msg.payload.jobId, clusterId: job?.clusterId ?? null, state: "failed" });
         }
         return;
       case "JOB_PROGRESS":

@@ -1,12 +1,11 @@
 // Restore drills: clone a recent restore point, prove it (connect, pg_amcheck, the DBA's SQL
 // check), record pass/fail with timings. Scheduled per cluster, or run on demand.
-import { randomBytes } from "node:crypto";
 import type { Services } from "../context";
 import { notify } from "../notifications/notify";
 import { AppError } from "../errors";
 import { createJob } from "../jobs/create-job";
 import { planForCluster } from "../restore/plan-for-cluster";
-import { CLONE_USER, newCloneId } from "../restore/restore-to-clone";
+import { cloneSpec, newCloneId, newClonePassword } from "../restore/clone-spec";
 
 export interface DrillConfig {
   schedule?: string;
@@ -32,15 +31,7 @@ export async function startDrill(c: Services, clusterId: string, opts: { restore
     agentId: cluster.storageAgentId,
     clusterId,
     payload: {
-      cloneId,
-      clusterId,
-      cluster: cluster.name,
-      source: { restorePointId: plan.restorePoint.id, kind: plan.restorePoint.kind, dataset: plan.restorePoint.dataset, snapshot: plan.restorePoint.snapshot, backupLabel: plan.restorePoint.backupLabel, tablespaceMap: plan.restorePoint.tablespaceMap },
-      recoveryTarget: plan.recoveryTarget,
-      timeline: plan.timeline,
-      user: CLONE_USER,
-      password: randomBytes(18).toString("base64url"),
-      expectedLsn: plan.expected.lsn,
+      ...cloneSpec(plan, { cloneId, password: newClonePassword() }),
       sql: cfg.sql ?? null,
       expected: cfg.expected ?? null,
       amcheck: cfg.amcheck ?? true,

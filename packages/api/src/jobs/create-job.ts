@@ -2,23 +2,25 @@
 // from the payload (job_secrets, never shown), insert it once per idempotency key, and wake
 // whichever coordinator holds the agent's socket.
 import { randomUUID } from "node:crypto";
-import { parseJobPayload, sealJobSecrets } from "@tideline/protocol";
+import { isJobKind, parseJobPayload, sealJobSecrets, type TJobKind, type TJobPayload } from "@tideline/protocol";
 import type pg from "pg";
 import { CHANNELS, type EventBus } from "../events/bus";
 import { AppError } from "../errors";
 
-export interface NewJob {
-  kind: string;
+export interface NewJob<K extends TJobKind> {
+  kind: K;
   agentId: string;
   clusterId?: string | null;
-  payload: unknown;
+  /** That kind's payload, secrets included; checked again here against the protocol. */
+  payload: TJobPayload<K>;
   idempotencyKey?: string;
   maxAttempts?: number;
   createdById?: string | null;
   runAfter?: Date;
 }
 
-export async function createJob(pool: pg.Pool, bus: EventBus, job: NewJob): Promise<{ id: string; created: boolean }> {
+export async function createJob<K extends TJobKind>(pool: pg.Pool, bus: EventBus, job: NewJob<K>): Promise<{ id: string; created: boolean }> {
+  if (!isJobKind(job.kind)) throw new AppError("UNKNOWN_JOB_KIND", `there is no job kind ${job.kind}`);
   const parsed = parseJobPayload(job.kind, job.payload);
   if (!parsed.success) throw new AppError("BAD_JOB_PAYLOAD", `${job.kind}: ${parsed.error}`);
   const id = `job_${randomUUID().replaceAll("-", "").slice(0, 20)}`;

@@ -1,7 +1,7 @@
 // What the inventory learns from a finished job, per kind. A handler may return a reshaped
 // result to store, or throw (with a code) to turn the job into a failure.
 import { nextRun, parseSchedule } from "@tideline/core";
-import { JobKinds, ZRestorePointRecord } from "@tideline/protocol";
+import { isJobKind, JobKinds, parseJobResult, type TJobKind, type TJobResult } from "@tideline/protocol";
 import { protectionPayload } from "../clusters/add-cluster";
 import { recordCloneRate } from "../clones/clone-rate";
 import { recordRestorePoint } from "../restore-points/record-restore-point";
@@ -21,16 +21,16 @@ interface FinishedJob {
   payload: unknown;
 }
 
-type Handler = (c: Services, job: FinishedJob, result: unknown) => Promise<unknown>;
+/** Gets the result already checked against its kind's schema; returns what to store. */
+type ResultHandler<K extends TJobKind> = (c: Services, job: FinishedJob, result: TJobResult<K>) => Promise<unknown>;
 
 async function cluster(c: Services, job: FinishedJob) {
   if (!job.clusterId) throw new AppError("JOB_WITHOUT_CLUSTER", `${job.kind} job ${job.id} names no cluster`);
   return c.db.cluster.findUniqueOrThrow({ where: { id: job.clusterId }, include: { storagePool: true } });
 }
 
-const handlers: Record<string, Handler> = {
-  "cluster.check": async (c, job, result) => {
-    const r = JobKinds["cluster.check"].result.parse(result);
+const handlers: { [K in TJobKind]?: ResultHandler<K> } = {
+  "cluster.check": async (c, job, r) => {
     const cl = await cluster(c, job);
     if (!r.ok) {
       await c.db.cluster.update({ where: { id: cl.id }, data: { state: "error", health: { status: "error", problems: r.problems } } });
@@ -52,8 +52,7 @@ const handlers: Record<string, Handler> = {
     }
     return r;
   },
-  "cluster.protect": async (c, job, result) => {
-    const r = JobKinds["cluster.protect"].result.parse(result);
+  "cluster.protect": async (c, job, r) => {
     const cl = await cluster(c, job);
     if (r.restorePoint) await recordRestorePoint(c, cl.id, `${job.idempotencyKey}:first`, r.restorePoint);
     await c.db.cluster.update({
@@ -67,26 +66,22 @@ const handlers: Record<string, Handler> = {
     await c.bus.publish({ entity: "cluster", id: cl.id, clusterId: cl.id, state: "protected" });
     return r;
   },
-  "restore-point.create": async (c, job, result) => {
-    const rp = ZRestorePointRecord.parse(result);
+  "restore-point.create": async (c, job, rp) => {
     const cl = await cluster(c, job);
     const id = await recordRestorePoint(c, cl.id, job.idempotencyKey, rp);
     await evaluateRetention(c, cl.id, { apply: true }).catch((err: Error) => c.log.warn("retention failed", { cluster: cl.name, error: err.message }));
     return { ...rp, id };
   },
-  "backup.base": async (c, job, result) => {
-    const rp = ZRestorePointRecord.parse(result);
+  "backup.base": async (c, job, rp) => {
     const cl = await cluster(c, job);
     return { ...rp, id: await recordRestorePoint(c, cl.id, job.idempotencyKey, rp) };
   },
-  "retention.apply": async (c, job, result) => {
-    const r = JobKinds["retention.apply"].result.parse(result);
+  "retention.apply": async (c, job, r) => {
     if (r.destroyed.length) await c.db.restorePoint.updateMany({ where: { id: { in: r.destroyed } }, data: { prunedAt: new Date() } });
     if (job.clusterId) await c.bus.publish({ entity: "cluster", id: job.clusterId, clusterId: job.clusterId });
     return r;
   },
-  "clone.create": async (c, job, result) => {
-    const r = JobKinds["clone.create"].result.parse(result);
+  "clone.create": async (c, job, r) => {
     await c.db.clone.update({
       where: { id: r.cloneId },
       data: { state: "ready", dataset: r.dataset, host: r.host, port: r.port, reachedLsn: r.reachedLsn, reachedTime: r.reachedTime ? new Date(r.reachedTime) : null, seconds: r.seconds, sizeBytes: BigInt(Math.round(r.sizeBytes)), readyAt: new Date() },
@@ -96,34 +91,29 @@ const handlers: Record<string, Handler> = {
     notify(c, "clone.ready", { cloneId: r.cloneId, clusterId: job.clusterId, reachedTime: r.reachedTime, seconds: r.seconds });
     return r;
   },
-  "clone.destroy": async (c, job, result) => {
-    const r = JobKinds["clone.destroy"].result.parse(result);
+  "clone.destroy": async (c, job, r) => {
     const { cloneId } = JobKinds["clone.destroy"].payload.parse(job.payload);
     await c.db.clone.update({ where: { id: cloneId }, data: { state: "destroyed", destroyedAt: new Date(), port: null } }).catch(() => {});
     await c.bus.publish({ entity: "clone", id: cloneId, clusterId: job.clusterId, state: "destroyed" });
     return r;
   },
-  "drill.run": async (c, job, result) => {
-    const r = JobKinds["drill.run"].result.parse(result);
+  "drill.run": async (c, job, r) => {
     await recordDrillResult(c, job.id, r);
     return r;
   },
-  "storage.configure": async (c, job, result) => {
-    const r = JobKinds["storage.configure"].result.parse(result);
+  "storage.configure": async (c, job, r) => {
     const { pool } = JobKinds["storage.configure"].payload.parse(job.payload);
     await c.db.storagePool.update({ where: { agentId_name: { agentId: job.agentId, name: pool.name } }, data: { properties: r.properties } });
     return r;
   },
-  "cluster.unprotect": async (c, job, result) => {
-    const r = JobKinds["cluster.unprotect"].result.parse(result);
+  "cluster.unprotect": async (c, job, r) => {
     if (job.clusterId) {
       await c.db.cluster.delete({ where: { id: job.clusterId } }).catch(() => {});
       await c.bus.publish({ entity: "cluster", id: job.clusterId, clusterId: job.clusterId, state: "removed" });
     }
     return r;
   },
-  "cluster.inspect": async (c, job, result) => {
-    const r = JobKinds["cluster.inspect"].result.parse(result);
+  "cluster.inspect": async (c, job, r) => {
     if (job.clusterId) {
       await c.db.cluster.update({
         where: { id: job.clusterId },
@@ -135,18 +125,17 @@ const handlers: Record<string, Handler> = {
   },
 };
 
+/** The coordinator's boundary for results: parsed once against the kind, then handled. */
 export async function handleJobResult(c: Services, job: FinishedJob, result: unknown): Promise<unknown> {
-  const spec = (JobKinds as Record<string, { result: { safeParse: (v: unknown) => { success: boolean; error?: { message: string } } } }>)[job.kind];
-  if (spec) {
-    const check = spec.result.safeParse(result);
-    if (!check.success) throw new AppError("BAD_JOB_RESULT", `the agent's ${job.kind} result does not match the protocol: ${check.error?.message.slice(0, 300)}`);
-  }
-  const h = handlers[job.kind];
-  return h ? h(c, job, result) : result;
+  if (!isJobKind(job.kind)) throw new AppError("UNKNOWN_JOB_KIND", `job ${job.id} is of a kind this coordinator does not know (${job.kind})`);
+  return handle(job.kind, c, job, result);
 }
 
-export function registerResultHandler(kind: string, handler: Handler): void {
-  handlers[kind] = handler;
+async function handle<K extends TJobKind>(kind: K, c: Services, job: FinishedJob, result: unknown): Promise<unknown> {
+  const r = parseJobResult(kind, result);
+  if (!r.success) throw new AppError("BAD_JOB_RESULT", `the agent's ${kind} result does not match the protocol: ${r.error.slice(0, 300)}`);
+  const h = handlers[kind] as ResultHandler<K> | undefined;
+  return h ? h(c, job, r.data) : r.data;
 }
 
 /** A job that failed leaves its cluster in a state the DBA can see. */

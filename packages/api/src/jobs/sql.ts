@@ -91,47 +91,52 @@ export async function failJob(db: Queryable, jobId: string, attempt: number, err
   return (r.rowCount ?? 0) > 0;
 }
 
-/** Backoff before attempt n+1: 1 s, 2 s, 4 s … capped at 60 s, with jitter. */
-export function backoffMs(attempts: number): number {
-  const base = Math.min(60_000, 1000 * 2 ** Math.max(0, attempts - 1));
-  return Math.round(base * (0.8 + Math.random() * 0.4));
+/**
+ * Jobs nobody runs any more go back to the queue (to run after `runAfter`), or fail with `code`
+ * once they used all their attempts. Returns the rows touched, for events.
+ */
+async function requeue<R>(db: Queryable, o: { where: string; params: unknown[]; code: string; why: string; runAfter: string; returning: string }): Promise<R[]> {
+  const n = o.params.length;
+  const { rows } = await db.query(
+    `UPDATE jobs SET
+        state = CASE WHEN attempts >= max_attempts THEN 'failed' ELSE 'queued' END,
+        error = CASE WHEN attempts >= max_attempts
+                 THEN jsonb_build_object('code', $${n + 1}::text, 'message', $${n + 2}::text || ' ' || attempts || ' times; giving up')
+                 ELSE error END,
+        finished_at = CASE WHEN attempts >= max_attempts THEN now() ELSE NULL END,
+        run_after = ${o.runAfter}, lease_expires_at = NULL, coordinator_id = NULL, updated_at = now()
+      WHERE state IN ('dispatched', 'running') AND ${o.where}
+      RETURNING ${o.returning}`,
+    [...o.params, o.code, o.why],
+  );
+  return rows as R[];
 }
 
 /**
  * Jobs whose lease ran out (their agent or coordinator died) go back to the queue after a
- * backoff, or fail once they used all attempts. Returns the rows touched, for events.
+ * backoff of 1 s, 2 s, 4 s … capped at 60 s, or fail once they used all attempts.
  */
-export async function requeueExpired(db: Queryable): Promise<Array<{ id: string; agent_id: string; state: string; attempts: number }>> {
-  const { rows } = await db.query<{ id: string; agent_id: string; state: string; attempts: number }>(
-    `UPDATE jobs SET
-        state = CASE WHEN attempts >= max_attempts THEN 'failed' ELSE 'queued' END,
-        error = CASE WHEN attempts >= max_attempts
-                 THEN jsonb_build_object('code', 'LEASE_EXPIRED', 'message', 'the agent stopped reporting on this job ' || attempts || ' times; giving up')
-                 ELSE error END,
-        finished_at = CASE WHEN attempts >= max_attempts THEN now() ELSE NULL END,
-        run_after = now() + make_interval(secs => LEAST(60, power(2, GREATEST(attempts - 1, 0)))::double precision),
-        lease_expires_at = NULL, coordinator_id = NULL, updated_at = now()
-      WHERE state IN ('dispatched', 'running') AND lease_expires_at < now()
-      RETURNING id, agent_id, state, attempts`,
-  );
-  return rows;
+export function requeueExpired(db: Queryable): Promise<Array<{ id: string; agent_id: string; state: string; attempts: number }>> {
+  return requeue(db, {
+    where: "lease_expires_at < now()",
+    params: [],
+    code: "LEASE_EXPIRED",
+    why: "the agent stopped reporting on this job",
+    runAfter: "now() + make_interval(secs => LEAST(60, power(2, GREATEST(attempts - 1, 0)))::double precision)",
+    returning: "id, agent_id, state, attempts",
+  });
 }
 
 /** An agent reconnected without these jobs: it lost them (it restarted). Re-queue at once. */
-export async function requeueLost(db: Queryable, agentId: string, stillRunning: string[]): Promise<Array<{ id: string; state: string; attempts: number }>> {
-  const { rows } = await db.query<{ id: string; state: string; attempts: number }>(
-    `UPDATE jobs SET
-        state = CASE WHEN attempts >= max_attempts THEN 'failed' ELSE 'queued' END,
-        error = CASE WHEN attempts >= max_attempts
-                 THEN jsonb_build_object('code', 'AGENT_LOST_JOB', 'message', 'the agent restarted while running this job ' || attempts || ' times; giving up')
-                 ELSE error END,
-        finished_at = CASE WHEN attempts >= max_attempts THEN now() ELSE NULL END,
-        run_after = now(), lease_expires_at = NULL, coordinator_id = NULL, updated_at = now()
-      WHERE agent_id = $1 AND state IN ('dispatched', 'running') AND NOT (id = ANY($2::text[]))
-      RETURNING id, state, attempts`,
-    [agentId, stillRunning],
-  );
-  return rows;
+export function requeueLost(db: Queryable, agentId: string, stillRunning: string[]): Promise<Array<{ id: string; state: string; attempts: number }>> {
+  return requeue(db, {
+    where: "agent_id = $1 AND NOT (id = ANY($2::text[]))",
+    params: [agentId, stillRunning],
+    code: "AGENT_LOST_JOB",
+    why: "the agent restarted while running this job",
+    runAfter: "now()",
+    returning: "id, state, attempts",
+  });
 }
 
 /** Put a dispatched job back when the socket write failed before the agent saw it. */

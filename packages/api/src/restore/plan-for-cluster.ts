@@ -1,19 +1,18 @@
 // Planning a restore with packages/core's planner over this cluster's inventory: the refusal
 // comes back as a coded error before anything is created.
-import { formatBytes, formatDuration, planRestore, type RestoreTarget } from "@tideline/core";
+import { formatBytes, formatDuration, planRestore } from "@tideline/core";
+import type { TRestoreTarget } from "@tideline/protocol";
 import type { Services } from "../context";
 import { AppError } from "../errors";
 import { clusterInputs } from "../clusters/cluster-inputs";
 
-export type TTarget = { kind: "time"; time: string } | { kind: "lsn"; lsn: string } | { kind: "name"; name: string } | { kind: "latest" };
-
-export async function planForCluster(c: Services, clusterId: string, target: TTarget, timeline?: number) {
+export async function planForCluster(c: Services, clusterId: string, target: TRestoreTarget, timeline?: number) {
   const inputs = await clusterInputs(c, clusterId);
   if (inputs.cluster.state !== "protected") throw new AppError("CLUSTER_NOT_PROTECTED", `cluster ${inputs.cluster.name} is ${inputs.cluster.state}; it has nothing to restore yet`);
   // the rate clones on this cluster's pool achieved (clone-rate.ts); core's defaults until then
   const pool = inputs.cluster.storagePoolId ? await c.db.storagePool.findUnique({ where: { id: inputs.cluster.storagePoolId } }) : null;
   const result = planRestore({
-    target: { ...target, ...(timeline ? { timeline } : {}) } as RestoreTarget,
+    target: { ...target, ...(timeline ? { timeline } : {}) },
     restorePoints: inputs.restorePoints,
     namedPoints: inputs.namedPoints,
     catalog: inputs.catalog,

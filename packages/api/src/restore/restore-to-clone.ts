@@ -1,31 +1,26 @@
 // Restore to time (the action) makes a clone (the thing): plan, record the clone, and send the
 // storage agent a clone.create job (apps/agent/src/clones/restore-to-clone.ts runs it).
-import { randomBytes } from "node:crypto";
 import { audit } from "../audit/audit";
 import type { Caller } from "../context";
 import type { Services } from "../context";
 import { AppError } from "../errors";
 import { createJob } from "../jobs/create-job";
-import { planForCluster, type TTarget } from "./plan-for-cluster";
+import type { TRestoreTarget } from "@tideline/protocol";
+import { CLONE_USER, cloneSpec, newCloneId, newClonePassword } from "./clone-spec";
+import { planForCluster } from "./plan-for-cluster";
 import { parseTtl } from "../clones/ttl";
-
-export const CLONE_USER = "tideline";
-
-export function newCloneId(prefix = "c"): string {
-  return `${prefix}${randomBytes(10).toString("hex")}`;
-}
 
 export async function restoreToClone(
   c: Services,
   caller: Caller | null,
-  input: { clusterId: string; target: TTarget; timeline?: number; ttl?: string; purpose?: "restore" | "drill" },
+  input: { clusterId: string; target: TRestoreTarget; timeline?: number; ttl?: string; purpose?: "restore" | "drill" },
 ) {
   const plan = await planForCluster(c, input.clusterId, input.target, input.timeline);
   const cluster = plan.cluster;
   if (!cluster.storageAgentId) throw new AppError("CLUSTER_NOT_PROTECTED", `cluster ${cluster.name} has no storage agent`);
   const ttlMs = parseTtl(input.ttl ?? "4h");
   const cloneId = newCloneId();
-  const password = randomBytes(18).toString("base64url");
+  const password = newClonePassword();
   await c.db.clone.create({
     data: {
       id: cloneId,
@@ -46,24 +41,7 @@ export async function restoreToClone(
     kind: "clone.create",
     agentId: cluster.storageAgentId,
     clusterId: cluster.id,
-    payload: {
-      cloneId,
-      clusterId: cluster.id,
-      cluster: cluster.name,
-      source: {
-        restorePointId: plan.restorePoint.id,
-        kind: plan.restorePoint.kind,
-        dataset: plan.restorePoint.dataset,
-        snapshot: plan.restorePoint.snapshot,
-        backupLabel: plan.restorePoint.backupLabel,
-        tablespaceMap: plan.restorePoint.tablespaceMap,
-      },
-      recoveryTarget: plan.recoveryTarget,
-      timeline: plan.timeline,
-      user: CLONE_USER,
-      password,
-      expectedLsn: plan.expected.lsn,
-    },
+    payload: cloneSpec(plan, { cloneId, password }),
     createdById: caller?.id ?? null,
     maxAttempts: 2,
   });

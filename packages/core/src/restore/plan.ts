@@ -27,6 +27,7 @@ import {
 import type { WalCatalog } from "../wal/catalog";
 import { type WalStream, walStream } from "../wal/stream";
 import { lastRecoverableTime } from "../window/window";
+import type { TRecoveryTarget } from "@tideline/protocol";
 import { assertRestorePointName, type RestoreTarget } from "./target";
 
 export { parseTargetTime, type RestoreTarget } from "./target";
@@ -76,7 +77,7 @@ export type RestorePlan = {
   timeline: number;
   targetKind: RestoreTarget["kind"];
   /** What goes into recovery_target_time / _lsn / _name; `latest` means no target: replay all WAL. */
-  recoveryTarget: { time?: string; lsn?: string; name?: string; latest?: true };
+  recoveryTarget: TRecoveryTarget;
   /**
    * Bytes of WAL between the restore point and where recovery stops, as a decimal string. For a
    * time target it is an upper bound: up to the next restore point or the end of the WAL.

@@ -1,15 +1,11 @@
-// Restore targets as a DBA gives them (a time, an LSN, a named restore point, or "latest") and
-// their validation.
+// Restore targets as a DBA gives them (packages/protocol's TRestoreTarget: a time, an LSN, a
+// named restore point, or "latest") on a timeline, and their validation.
 
+import type { TRestoreTarget } from "@tideline/protocol";
 import { TidelineError } from "../errors";
 import { formatTimestamp, parseTimestamp } from "../time/timestamp";
 
-export type RestoreTarget = (
-  | { kind: "time"; time: string }
-  | { kind: "lsn"; lsn: string }
-  | { kind: "name"; name: string }
-  | { kind: "latest" }
-) & {
+export type RestoreTarget = TRestoreTarget & {
   /** recovery_target_timeline; default: the newest timeline. */
   timeline?: number;
 };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatTimestamp, formatTimestampForMessage, normalizeTimestamp, parseTimestamp } from "./timestamp";
+import { formatTimestamp, formatTimestampForMessage, normalizeTimestamp, parseTimestamp, formatTimestampForPostgres } from "./timestamp";
 
 describe("parseTimestamp", () => {
   it("reads ISO 8601 and PostgreSQL's output style to the microsecond", () => {
@@ -54,5 +54,22 @@ describe("formatTimestamp", () => {
     expect(formatTimestampForMessage(a)).toBe("2026-11-21 10:00:00Z");
     expect(formatTimestampForMessage(b, a)).toBe("10:15:00Z");
     expect(formatTimestampForMessage(c, a)).toBe("2026-11-22 10:15:00Z");
+  });
+});
+
+describe("formatTimestampForPostgres", () => {
+  it("writes PostgreSQL's notation in UTC with microseconds, and reads back to the same microsecond", () => {
+    for (const s of ["2026-11-21T10:00:00Z", "2026-11-21 11:00:00.25+01", "1999-12-31T23:59:59.999999Z", "2026-03-29 03:30:00.000001+02:00"]) {
+      const t = parseTimestamp(s);
+      const pg = formatTimestampForPostgres(t);
+      expect(pg).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6}\+00$/);
+      expect(parseTimestamp(pg)).toBe(t);
+    }
+    expect(formatTimestampForPostgres(parseTimestamp("2026-11-21 11:00:00.25+01"))).toBe("2026-11-21 10:00:00.250000+00");
+  });
+
+  it("keeps microseconds before 1970", () => {
+    const t = parseTimestamp("1969-12-31T23:59:59.123456Z");
+    expect(formatTimestampForPostgres(t)).toBe("1969-12-31 23:59:59.123456+00");
   });
 });

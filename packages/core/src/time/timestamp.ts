@@ -93,6 +93,18 @@ export function formatTimestamp(t: Micros): string {
   return `${base}Z`;
 }
 
+/**
+ * PostgreSQL's own notation in UTC with all six fractional digits ("2026-11-21 10:00:00.250000+00"):
+ * what recovery_target_time's check hook accepts (it refuses ISO 8601's "T…Z"), read back exactly
+ * by parseTimestamp.
+ */
+export function formatTimestampForPostgres(t: Micros): string {
+  const ms = Math.floor(t / 1000);
+  const micros = String(t - Math.floor(t / 1_000_000) * 1_000_000).padStart(6, "0");
+  const iso = new Date(ms).toISOString();
+  return `${iso.slice(0, 10)} ${iso.slice(11, 19)}.${micros}+00`;
+}
+
 export function normalizeTimestamp(s: string): string {
   return formatTimestamp(parseTimestamp(s));
 }

@@ -1,4 +1,4 @@
-import { JOB_KIND_NAMES } from "@tideline/protocol";
+import { parseJobPayload, ZJobKind } from "@tideline/protocol";
 import { z } from "zod";
 import { audit } from "../../audit/audit";
 import { AppError } from "../../errors";
@@ -6,7 +6,7 @@ import { createJob } from "../../jobs/create-job";
 import { adminProcedure } from "../../trpc";
 
 export const ZCreateJobInput = z.object({
-  kind: z.enum(JOB_KIND_NAMES as [string, ...string[]]),
+  kind: ZJobKind,
   agent: z.string().min(1),
   payload: z.unknown(),
   idempotencyKey: z.string().min(1).max(200).optional(),
@@ -20,10 +20,12 @@ export const createJobRoute = adminProcedure
   .mutation(async ({ ctx, input }) => {
     const agent = await ctx.c.db.agent.findFirst({ where: { OR: [{ id: input.agent }, { name: input.agent }] } });
     if (!agent) throw new AppError("AGENT_NOT_FOUND", `no agent named ${input.agent}`);
+    const payload = parseJobPayload(input.kind, input.payload);
+    if (!payload.success) throw new AppError("BAD_JOB_PAYLOAD", `${input.kind}: ${payload.error}`);
     const job = await createJob(ctx.c.pool, ctx.c.bus, {
       kind: input.kind,
       agentId: agent.id,
-      payload: input.payload,
+      payload: payload.data,
       idempotencyKey: input.idempotencyKey,
       maxAttempts: input.maxAttempts,
       createdById: ctx.caller.id,

@@ -1,4 +1,4 @@
-import { openJobSecrets } from "@tideline/protocol";
+import { isJobKind, openJobSecrets, parseJobPayload } from "@tideline/protocol";
 import { z } from "zod";
 import { audit } from "../../audit/audit";
 import { AppError } from "../../errors";
@@ -13,7 +13,10 @@ export const retryJobRoute = operatorProcedure
     const job = await ctx.c.db.job.findUnique({ where: { id: input.id }, include: { secret: true } });
     if (!job) throw new AppError("JOB_NOT_FOUND", `no job ${input.id}`);
     if (job.state !== "failed" && job.state !== "cancelled") throw new AppError("JOB_NOT_RETRYABLE", `job ${job.id} is ${job.state}; only failed or cancelled jobs can be retried`);
-    const next = await createJob(ctx.c.pool, ctx.c.bus, { kind: job.kind, agentId: job.agentId, clusterId: job.clusterId, payload: openJobSecrets(job.payload, job.secret?.secrets as Record<string, string> | undefined), createdById: ctx.caller.id, maxAttempts: job.maxAttempts });
+    if (!isJobKind(job.kind)) throw new AppError("UNKNOWN_JOB_KIND", `job ${job.id} is of a kind this coordinator does not know (${job.kind})`);
+    const payload = parseJobPayload(job.kind, openJobSecrets(job.payload, job.secret?.secrets as Record<string, string> | undefined));
+    if (!payload.success) throw new AppError("JOB_NOT_RETRYABLE", `job ${job.id}'s payload no longer matches its kind (${payload.error}); start it again instead`);
+    const next = await createJob(ctx.c.pool, ctx.c.bus, { kind: job.kind, agentId: job.agentId, clusterId: job.clusterId, payload: payload.data, createdById: ctx.caller.id, maxAttempts: job.maxAttempts });
     await audit(ctx.c, ctx.caller, "job.retry", { clusterId: job.clusterId, target: job.id, details: { newJobId: next.id } });
     return { jobId: next.id };
   });

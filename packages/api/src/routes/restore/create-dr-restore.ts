@@ -1,13 +1,12 @@
-import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { audit } from "../../audit/audit";
 import { findCluster } from "../../clusters/cluster-inputs";
-import { CLONE_USER, newCloneId } from "../../restore/restore-to-clone";
+import { CLONE_USER, cloneSpec, newCloneId, newClonePassword } from "../../restore/clone-spec";
 import { planForCluster } from "../../restore/plan-for-cluster";
 import { AppError } from "../../errors";
 import { createJob } from "../../jobs/create-job";
 import { operatorProcedure } from "../../trpc";
-import { ZRestoreInput } from "./restore-target";
+import { ZRestoreInput } from "./restore-input";
 
 /** Disaster recovery: the target restored into an empty data directory, promoted or paused there. */
 export const createDrRestoreRoute = operatorProcedure
@@ -21,21 +20,13 @@ export const createDrRestoreRoute = operatorProcedure
       throw new AppError("DR_TARGET_NOT_STORAGE_HOST", `this version restores onto the storage host (${cl.storageAgentId ? "its agent" : "none"}) only; restore there and move the directory, or run pg_basebackup from a clone`);
     }
     const plan = await planForCluster(ctx.c, cl.id, input.target, input.timeline);
-    const password = randomBytes(18).toString("base64url");
+    const password = newClonePassword();
     const job = await createJob(ctx.c.pool, ctx.c.bus, {
       kind: "restore.dr",
       agentId: agent.id,
       clusterId: cl.id,
       payload: {
-        cloneId: newCloneId("r"),
-        clusterId: cl.id,
-        cluster: cl.name,
-        source: { restorePointId: plan.restorePoint.id, kind: plan.restorePoint.kind, dataset: plan.restorePoint.dataset, snapshot: plan.restorePoint.snapshot, backupLabel: plan.restorePoint.backupLabel, tablespaceMap: plan.restorePoint.tablespaceMap },
-        recoveryTarget: plan.recoveryTarget,
-        timeline: plan.timeline,
-        user: CLONE_USER,
-        password,
-        expectedLsn: plan.expected.lsn,
+        ...cloneSpec(plan, { cloneId: newCloneId("r"), password }),
         targetDir: input.targetDir,
         port: input.port,
         action: input.action,

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { findCluster } from "../../clusters/cluster-inputs";
 import { restoreToClone } from "../../restore/restore-to-clone";
 import { operatorProcedure } from "../../trpc";
-import { ZRestoreInput } from "./restore-target";
+import { ZRestoreInput } from "./restore-input";
 
 /** Restore to time: a running clone of the cluster as of the target. */
 export const createRestoreRoute = operatorProcedure

@@ -1,14 +1,15 @@
+import { ZRecoveryTarget } from "@tideline/protocol";
 import { z } from "zod";
 import { findCluster } from "../../clusters/cluster-inputs";
 import { planForCluster } from "../../restore/plan-for-cluster";
 import { viewerProcedure } from "../../trpc";
-import { ZRestoreInput } from "./restore-target";
+import { ZRestoreInput } from "./restore-input";
 
 export const ZPlanOutput = z.object({
   restorePointId: z.string(),
   restorePoint: z.object({ id: z.string(), kind: z.string(), lsn: z.string(), redoLsn: z.string().nullable(), timeline: z.number(), dataTime: z.date().nullable(), createdAt: z.date() }),
   timeline: z.number(),
-  recoveryTarget: z.object({ time: z.string().optional(), lsn: z.string().optional(), name: z.string().optional(), latest: z.literal(true).optional() }),
+  recoveryTarget: ZRecoveryTarget,
   /** WAL from the restore point's LSN to where recovery stops. */
   walBytesToReplay: z.number(),
   /** Where the clone's replay starts: the restore point's redo pointer (its LSN when unknown). */

@@ -1,3 +1,4 @@
+import { ZPoolRef } from "@tideline/protocol";
 import { z } from "zod";
 import { audit } from "../../audit/audit";
 import { AppError } from "../../errors";
@@ -26,7 +27,7 @@ export const configureStorageRoute = adminProcedure
     const job = await createJob(ctx.c.pool, ctx.c.bus, {
       kind: "storage.configure",
       agentId: agent.id,
-      payload: { pool: { name: pool.name, driver: pool.driver }, compression: input.compression, dedup: input.dedup, recordsize: input.recordsize },
+      payload: { pool: ZPoolRef.parse({ name: pool.name, driver: pool.driver }), compression: input.compression, dedup: input.dedup, recordsize: input.recordsize },
       createdById: ctx.caller.id,
       maxAttempts: 1,
     });
