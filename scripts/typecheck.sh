@@ -3,7 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 status=0
-for d in packages/* apps/agent apps/coordinator apps/cli; do
+for d in packages/* apps/agent apps/coordinator apps/cli e2e bench; do
   [ -f "$d/tsconfig.json" ] || continue
   (cd "$d" && pnpm -s exec tsc -p tsconfig.json --noEmit) || { echo "typecheck failed in $d"; status=1; }
 done

@@ -3,7 +3,7 @@
 // protect (with a `marks` table the restore specs write to), an agent (database and storage
 // roles) enrolled with a real enrollment token, and the console built by `next build` and
 // served by `next start` on a free port. Returns the teardown that stops all of it.
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import net from "node:net";
@@ -22,6 +22,7 @@ import {
   REPO_ROOT,
   spawnAgent,
   spawnCoordinator,
+  spawnLogged,
   startInventory,
   waitFor,
 } from "@tideline/testkit";
@@ -73,38 +74,10 @@ function buildConsoleIfNeeded(): void {
 
 function startConsole(coordinatorUrl: string, port: number): Proc {
   const nextBin = path.join(CONSOLE_DIR, "node_modules/next/dist/bin/next");
-  const proc = spawn(
-    process.execPath,
-    [nextBin, "start", "--hostname", "127.0.0.1", "--port", String(port)],
-    {
-      cwd: CONSOLE_DIR,
-      env: {
-        ...process.env,
-        TIDELINE_COORDINATOR_URL: coordinatorUrl,
-        PORT: String(port),
-        NEXT_TELEMETRY_DISABLED: "1",
-        NODE_ENV: "production",
-      },
-      stdio: ["ignore", "pipe", "pipe"],
-    },
-  );
-  let out = "";
-  const keep = (d: Buffer) => {
-    out = (out + d.toString()).slice(-100_000);
-    if (process.env.TIDELINE_TEST_VERBOSE) process.stderr.write(d);
-  };
-  proc.stdout.on("data", keep);
-  proc.stderr.on("data", keep);
-  return {
-    proc,
-    output: () => out,
-    kill: (signal = "SIGTERM") =>
-      new Promise((resolve) => {
-        if (proc.exitCode !== null || proc.signalCode !== null) return resolve();
-        proc.once("exit", () => resolve());
-        proc.kill(signal);
-      }),
-  };
+  return spawnLogged(process.execPath, [nextBin, "start", "--hostname", "127.0.0.1", "--port", String(port)], {
+    cwd: CONSOLE_DIR,
+    env: { TIDELINE_COORDINATOR_URL: coordinatorUrl, PORT: String(port), NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production" },
+  });
 }
 
 /** Data directories with a running postmaster below `root` (clones the agent started). */

@@ -2,30 +2,15 @@
 // fleet/add-cluster.setup.ts), and helpers around it: marker rows written to the primary at
 // known times, restore points taken through the API, and waiting for the archive to hold them.
 import type { ApiClient } from "@tideline/client";
+import { waitFor } from "@tideline/testkit";
 import pg from "pg";
 import type { Stack } from "./stack";
 
 export const CLUSTER = "e2e-main";
 
-export async function waitUntil<T>(
-  what: string,
-  fn: () => Promise<T | null | undefined | false>,
-  timeoutMs = 60_000,
-  everyMs = 250,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown = null;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline)
-      throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ""}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
+/** testkit's waitFor with the patience a browser-driven stack needs. */
+export function waitUntil<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs = 60_000, everyMs = 250): Promise<T> {
+  return waitFor(what, fn, timeoutMs, everyMs);
 }
 
 export async function waitForJob(api: ApiClient, jobId: string, timeoutMs = 90_000) {

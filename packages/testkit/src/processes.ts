@@ -13,10 +13,11 @@ export interface Proc {
   kill: (signal?: NodeJS.Signals) => Promise<void>;
 }
 
-export function spawnTs(script: string, args: string[], env: NodeJS.ProcessEnv = {}): Proc {
-  const proc = spawn(process.execPath, ["--import", "tsx", path.join(REPO_ROOT, script), ...args], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, ...env },
+/** A process whose output is kept (the last 100 kB) for failure messages, killable with any signal. */
+export function spawnLogged(command: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Proc {
+  const proc = spawn(command, args, {
+    cwd: opts.cwd ?? REPO_ROOT,
+    env: { ...process.env, ...opts.env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let out = "";
@@ -37,6 +38,11 @@ export function spawnTs(script: string, args: string[], env: NodeJS.ProcessEnv =
         proc.kill(signal);
       }),
   };
+}
+
+/** A TypeScript entry point of this repository, run by Node through tsx. */
+export function spawnTs(script: string, args: string[], env: NodeJS.ProcessEnv = {}): Proc {
+  return spawnLogged(process.execPath, ["--import", "tsx", path.join(REPO_ROOT, script), ...args], { env });
 }
 
 export async function waitFor<T>(what: string, fn: () => Promise<T | null | undefined | false> | T | null | undefined | false, timeoutMs = 30_000, everyMs = 100): Promise<T> {

@@ -1,18 +1,19 @@
 // Restore to time from the CLI: plan, clone, follow progress, and manage clones and drills.
 import type { ApiClient } from "@tideline/client";
 import { formatBytes, formatDuration } from "@tideline/core";
+import type { TRestoreTarget } from "@tideline/protocol";
 import { CliError, printJson, printTable } from "../output";
 import { waitForJob } from "./listings";
 
 export type TargetFlags = { to?: string; lsn?: string; name?: string; latest?: boolean; timeline?: string };
 
-export function targetFrom(f: TargetFlags) {
+export function targetFrom(f: TargetFlags): TRestoreTarget {
   const given = [f.to, f.lsn, f.name, f.latest ? "latest" : undefined].filter(Boolean);
   if (given.length !== 1) throw new CliError("USAGE", "give exactly one of --to TIME, --lsn LSN, --name NAME or --latest", 2);
-  if (f.to) return { kind: "time" as const, time: f.to };
-  if (f.lsn) return { kind: "lsn" as const, lsn: f.lsn };
-  if (f.name) return { kind: "name" as const, name: f.name };
-  return { kind: "latest" as const };
+  if (f.to) return { kind: "time", time: f.to };
+  if (f.lsn) return { kind: "lsn", lsn: f.lsn };
+  if (f.name) return { kind: "name", name: f.name };
+  return { kind: "latest" };
 }
 
 export async function restore(client: ApiClient, cluster: string, f: TargetFlags & { ttl?: string; wait?: boolean; "dry-run"?: boolean }, json: boolean) {

@@ -130,7 +130,9 @@ function ClusterView({ cluster }: { cluster: TClusterDetail }) {
               points={points.data}
               zone={zone}
               onRestore={(p: TRestorePoint) =>
-                setRestore({ time: p.dataTime ? new Date(p.dataTime).getTime() : null, timeline: p.timeline })
+                // exactly that point: its LSN, not its time truncated to the second (which the
+                // planner would serve from the point before)
+                setRestore({ time: p.dataTime ? new Date(p.dataTime).getTime() : null, timeline: p.timeline, lsn: p.lsn })
               }
             />
           )}
