@@ -3,4 +3,5 @@ export * from "./envelope";
 export * from "./messages";
 export * from "./jobs";
 export * from "./restore-target";
+export * from "./wal-catalog";
 export * from "./secrets";

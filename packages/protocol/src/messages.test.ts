@@ -14,7 +14,7 @@ const agentSamples: { [K in keyof typeof AgentToCoordinator]: unknown } = {
     at: new Date(0).toISOString(),
     wal: { state: "streaming", error: null, flushLsn: "0/3000000", primaryLsn: "0/3000000", lagBytes: 0, lagSeconds: 0, slot: { name: "tideline_wal_c1", active: true, restartLsn: "0/2000000" }, restarts: 0 },
     replica: { running: true, port: 5433, replayLsn: "0/3000000", replayTime: null, lagBytes: 0 },
-    catalog: [{ timeline: 1, startLsn: "0/1000000", endLsn: "0/3000000", gaps: [] }],
+    catalog: [{ timeline: 1, startLsn: "0/1000000", endLsn: "0/3000000", startTime: null, endTime: null, gaps: [], segmentCount: 2, endsWithPartial: true, walSegmentSize: 16777216, parent: null }],
     histories: { "2": "1\t0/3000158\tno recovery target specified\n" },
     namedPoints: [{ name: "before-x", lsn: "0/1527B38", timeline: 1, time: null }],
     spaceUsedBytes: 1024,

@@ -2,6 +2,7 @@
 // every frame against them. Adding a field is backwards compatible (zod strips unknown keys);
 // changing a meaning needs a new message type or a PROTOCOL_VERSION bump.
 import { z } from "zod";
+import { ZWalCatalog } from "./wal-catalog";
 
 export const ZErrorBody = z.object({
   code: z.string().min(1).max(64),
@@ -82,8 +83,8 @@ export const AgentToCoordinator = {
     replica: z
       .object({ running: z.boolean(), port: z.number().int().nullable(), replayLsn: z.string().nullable(), replayTime: z.string().nullable(), lagBytes: z.number().nullable() })
       .nullable(),
-    /** packages/core's WalCatalog: per timeline, the archived range and its gaps. */
-    catalog: z.array(z.record(z.string(), z.unknown())),
+    /** Per timeline, the archived range and its gaps (packages/core computes it). */
+    catalog: ZWalCatalog,
     histories: z.record(z.string(), z.string()),
     namedPoints: z.array(z.object({ name: z.string(), lsn: z.string(), timeline: z.number().int(), time: z.string().nullable() })),
     spaceUsedBytes: z.number().nullable(),

@@ -204,7 +204,7 @@ export class ProtectionManager {
       at: new Date().toISOString(),
       wal: { state: e.receiver.state, error: e.receiver.state === "streaming" ? null : e.receiver.error, flushLsn, primaryLsn, lagBytes, lagSeconds, slot, restarts: e.receiver.restarts },
       replica,
-      catalog: view.catalog as unknown as Array<Record<string, unknown>>,
+      catalog: view.catalog,
       histories: view.histories,
       namedPoints: view.namedPoints,
       spaceUsedBytes,

@@ -1,6 +1,7 @@
 // Loading what packages/core needs about one cluster (restore points, WAL catalog, timeline
 // histories, named points) from the inventory, in core's shapes. One truth for window and planner.
-import { compareRestorePoints, parseTimelineHistory, type TimelineHistories, type WalCatalog } from "@tideline/core";
+import { compareRestorePoints, parseTimelineHistory, type TimelineHistories } from "@tideline/core";
+import { ZWalCatalog } from "@tideline/protocol";
 import type { Services } from "../context";
 import { AppError } from "../errors";
 
@@ -21,7 +22,8 @@ export async function clusterInputs(c: Services, clusterId: string) {
     cluster: cl,
     points,
     restorePoints: points.map((p) => ({ id: p.id, lsn: p.lsn, redoLsn: p.redoLsn, timeline: p.timeline, dataTime: p.dataTime?.toISOString() ?? null })),
-    catalog: (cl.walCatalog ?? []) as unknown as WalCatalog,
+    // the inventory keeps it as JSON: parsed here, where it comes back in
+    catalog: ZWalCatalog.parse(cl.walCatalog ?? []),
     histories,
     namedPoints: (cl.namedPoints ?? []) as Array<{ name: string; lsn: string; timeline: number; time: string | null }>,
   };

@@ -1,6 +1,7 @@
 // The WAL catalog: what the archive holds per timeline — LSN and commit-time range, gaps
 // (missing segments) and where a timeline forked from its parent.
 
+import type { TWalCatalog, TWalCatalogGap, TWalCatalogTimeline } from "@tideline/protocol";
 import { TidelineError } from "../errors";
 import { formatLsn, parseLsn } from "../lsn/lsn";
 import { formatOptionalTimestamp, type Micros, parseOptionalTimestamp } from "../time/timestamp";
@@ -19,37 +20,10 @@ export type WalSegmentInfo = {
   endLsn?: string;
 };
 
-/** A run of missing segments: WAL from `fromLsn` up to (not including) `toLsn` is not archived. */
-export type WalCatalogGap = {
-  fromLsn: string;
-  toLsn: string;
-  /** Last commit before the missing WAL, and first commit after it. */
-  fromTime: string | null;
-  toTime: string | null;
-};
-
-export type WalCatalogTimeline = {
-  timeline: number;
-  /** Start of the first archived segment and end of the archived WAL. */
-  startLsn: string;
-  endLsn: string;
-  /** First and last commit time seen in the archived WAL of this timeline. */
-  startTime: string | null;
-  endTime: string | null;
-  gaps: WalCatalogGap[];
-  segmentCount: number;
-  /** The newest segment is a .partial one (WAL still being received, or the old timeline's tail). */
-  endsWithPartial: boolean;
-  walSegmentSize: number;
-  /**
-   * Where this timeline forked, when a history file says so. `lastCommitTimeBeforeFork` is the
-   * last commit in the ancestors' segments that precede this timeline's first segment: the
-   * newest moment the parent contributes to this timeline's path.
-   */
-  parent: { timeline: number; switchLsn: string; lastCommitTimeBeforeFork: string | null } | null;
-};
-
-export type WalCatalog = WalCatalogTimeline[];
+/** The catalog's shape is packages/protocol's (the agent sends it in CLUSTER_STATUS). */
+export type WalCatalogGap = TWalCatalogGap;
+export type WalCatalogTimeline = TWalCatalogTimeline;
+export type WalCatalog = TWalCatalog;
 
 type Seg = {
   segno: bigint;
