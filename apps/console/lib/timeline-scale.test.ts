@@ -6,10 +6,7 @@ import {
   MIN_SPAN_MS,
   panView,
   presetView,
-  ticks,
   timeAtLsn,
-  timeToX,
-  xToTime,
   zoomView,
 } from "./timeline-scale";
 
@@ -35,7 +32,8 @@ describe("timeline scale", () => {
     const anchor = T0 + 15 * M;
     const z = zoomView(v, 0.5, anchor);
     expect(z.to - z.from).toBe(30 * M);
-    expect(timeToX(anchor, z, 1000)).toBeCloseTo(timeToX(anchor, v, 1000));
+    // the anchor sits at the same fraction of the view before and after
+    expect((anchor - z.from) / (z.to - z.from)).toBeCloseTo((anchor - v.from) / (v.to - v.from));
     let tight = v;
     for (let i = 0; i < 20; i++) tight = zoomView(tight, 0.5);
     expect(tight.to - tight.from).toBe(MIN_SPAN_MS);
@@ -44,25 +42,9 @@ describe("timeline scale", () => {
     expect(wide.to - wide.from).toBe(MAX_SPAN_MS);
   });
 
-  it("pans and maps pixels to times and back", () => {
+  it("pans", () => {
     const v = { from: T0, to: T0 + 1000 * 1000 };
     expect(panView(v, 5000)).toEqual({ from: T0 + 5000, to: T0 + 1_005_000 });
-    expect(timeToX(T0 + 250_000, v, 1000)).toBe(250);
-    expect(xToTime(250, v, 1000)).toBe(T0 + 250_000);
-  });
-
-  it("puts ticks on round UTC times, with the date where it changes", () => {
-    const t = ticks({ from: T0 - 2 * H - 7 * M, to: T0 + H }, 1000, "utc");
-    expect(t[0]!.label).toBe("08:00");
-    expect(t[0]!.date).toBe("2026-11-21");
-    expect(t.every((x) => (x.at - T0) % (30 * M) === 0)).toBe(true);
-    expect(t[1]!.date).toBeNull();
-    const secs = ticks({ from: T0, to: T0 + 2 * M }, 1200, "utc");
-    expect(secs[1]!.label).toMatch(/^10:00:(10|15|30)$/);
-    const days = ticks({ from: T0, to: T0 + 10 * 86_400_000 }, 1000, "utc");
-    expect(days[0]!.label).toBe("11-22");
-    const months = ticks({ from: T0, to: T0 + 400 * 86_400_000 }, 1000, "utc");
-    expect(months[0]!.label).toBe("2027-01"); // every two months at this width
   });
 
   it("reads LSNs and places a fork between known points of its timeline", () => {

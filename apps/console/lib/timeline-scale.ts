@@ -1,9 +1,8 @@
 // The arithmetic behind the recoverable-window chart: the visible time range (zoom from a
-// minute to years, pan), pixel ↔ time, and axis ticks that fall on round times in the zone the
-// DBA reads (UTC or the browser's). Pure functions, unit-tested; the SVG lives in
-// components/window/timeline-chart.tsx.
+// minute to years, pan), where a fork falls in time, and names for spans. Pure functions,
+// unit-tested; pixels and axis ticks are d3's (lib/timeline/time-axis.ts), the SVG lives in
+// components/window/.
 import { isLsn, parseLsn } from "@tideline/core";
-import { formatInZone, type Zone } from "./time-input";
 
 export interface View {
   from: number;
@@ -66,94 +65,6 @@ export function zoomView(view: View, factor: number, anchor = (view.from + view.
 
 export function panView(view: View, deltaMs: number): View {
   return { from: view.from + deltaMs, to: view.to + deltaMs };
-}
-
-export function timeToX(t: number, view: View, width: number): number {
-  return ((t - view.from) / (view.to - view.from)) * width;
-}
-
-export function xToTime(x: number, view: View, width: number): number {
-  return view.from + (x / width) * (view.to - view.from);
-}
-
-export interface Tick {
-  at: number;
-  label: string;
-  /** The date, on the first tick and wherever the date changes. */
-  date: string | null;
-}
-
-const STEPS = [
-  S,
-  2 * S,
-  5 * S,
-  10 * S,
-  15 * S,
-  30 * S,
-  M,
-  2 * M,
-  5 * M,
-  10 * M,
-  15 * M,
-  30 * M,
-  H,
-  2 * H,
-  3 * H,
-  6 * H,
-  12 * H,
-  D,
-  2 * D,
-  7 * D,
-  14 * D,
-];
-
-/** Offset of the zone from UTC at `t`, in ms (positive east of Greenwich). */
-function zoneOffsetMs(t: number, zone: Zone): number {
-  return zone === "utc" ? 0 : -new Date(t).getTimezoneOffset() * M;
-}
-
-/** Ticks at round times of the zone, about `minGapPx` apart or more. */
-export function ticks(view: View, width: number, zone: Zone, minGapPx = 90): Tick[] {
-  const span = view.to - view.from;
-  if (!(span > 0) || !(width > 0)) return [];
-  const wanted = (span * minGapPx) / width;
-  const step = STEPS.find((s) => s >= wanted);
-  const out: Tick[] = [];
-  if (step === undefined) {
-    // months (or several): the first of a month in the zone
-    const months = [1, 2, 3, 6, 12, 24, 60].find((n) => n * 30 * D >= wanted) ?? 120;
-    const start = formatInZone(view.from, zone);
-    let y = Number(start.slice(0, 4));
-    let mo = Math.floor((Number(start.slice(5, 7)) - 1) / months) * months;
-    for (let i = 0; i < 200; i++) {
-      const at = monthStart(y, mo, zone);
-      if (at > view.to) break;
-      if (at >= view.from) out.push({ at, label: formatInZone(at, zone).slice(0, 7), date: null });
-      mo += months;
-      y += Math.floor(mo / 12);
-      mo %= 12;
-    }
-    return out;
-  }
-  const off = zoneOffsetMs(view.from, zone);
-  // weeks start on Monday; 1970-01-01 was a Thursday
-  const base = step >= 7 * D ? 4 * D : 0;
-  let t = Math.ceil((view.from + off - base) / step) * step + base - off;
-  let prevDate: string | null = null;
-  for (let i = 0; t <= view.to && i < 500; i++, t += step) {
-    // re-align after a DST change so local ticks stay on round hours
-    const at = step >= H && zone === "local" ? t + (off - zoneOffsetMs(t, zone)) : t;
-    const text = formatInZone(at, zone);
-    const date = text.slice(0, 10);
-    const label = step < M ? text.slice(11, 19) : step < D ? text.slice(11, 16) : text.slice(5, 10);
-    out.push({ at, label, date: step < D && date !== prevDate ? date : null });
-    prevDate = date;
-  }
-  return out;
-}
-
-function monthStart(y: number, month0: number, zone: Zone): number {
-  return zone === "utc" ? Date.UTC(y, month0, 1) : new Date(y, month0, 1).getTime();
 }
 
 /** "16/B374D848" → a number of bytes (exact up to 2^53, which is 8 PiB of WAL). */
