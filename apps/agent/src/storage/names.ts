@@ -3,7 +3,9 @@
 import { StorageError } from "./driver";
 
 const SEGMENT = /^[A-Za-z0-9][A-Za-z0-9_.:-]*$/;
+const SEGMENT_RULE = "start with a letter or digit and contain only letters, digits, _ . : -";
 const PROPERTY = /^[a-z][a-z0-9_.:-]*$/;
+const PROPERTY_RULE = "start with a lowercase letter and contain only a-z, 0-9, _ . : -";
 const MAX_DATASET = 200;
 const MAX_SNAPSHOT = 54; // a 200-character dataset, "@" and this stay within ZFS's 255
 const MAX_PROPERTY = 256;
@@ -22,38 +24,19 @@ function checkString(what: string, value: unknown, max: number): asserts value i
 export function assertDatasetName(name: unknown): asserts name is string {
   checkString("dataset name", name, MAX_DATASET);
   if (name.includes("..")) invalid("dataset name", name, 'it contains ".."');
-  for (const segment of name.split("/")) {
-    if (!SEGMENT.test(segment)) {
-      invalid(
-        "dataset name",
-        name,
-        "each /-separated part must start with a letter or digit and contain only letters, digits, _ . : -",
-      );
-    }
-  }
+  if (!name.split("/").every((segment) => SEGMENT.test(segment)))
+    invalid("dataset name", name, `each /-separated part must ${SEGMENT_RULE}`);
 }
 
 export function assertSnapshotName(name: unknown): asserts name is string {
   checkString("snapshot name", name, MAX_SNAPSHOT);
-  if (!SEGMENT.test(name)) {
-    invalid(
-      "snapshot name",
-      name,
-      "it must start with a letter or digit and contain only letters, digits, _ . : -",
-    );
-  }
+  if (!SEGMENT.test(name)) invalid("snapshot name", name, `it must ${SEGMENT_RULE}`);
 }
 
 /** Native (`compression`) or user (`tideline:lsn`) property names, lowercase as ZFS requires. */
 export function assertPropertyName(name: unknown): asserts name is string {
   checkString("property name", name, MAX_PROPERTY);
-  if (!PROPERTY.test(name)) {
-    invalid(
-      "property name",
-      name,
-      "it must start with a lowercase letter and contain only a-z, 0-9, _ . : -",
-    );
-  }
+  if (!PROPERTY.test(name)) invalid("property name", name, `it must ${PROPERTY_RULE}`);
 }
 
 /** User properties are the ones with a namespace (`tideline:lsn`). */

@@ -2,6 +2,7 @@
 // commands, on OpenZFS and on zfs-fuse (pool version 23), whose flavour is detected once.
 import { setTimeout as sleep } from "node:timers/promises";
 import { CommandError, type Runner, run } from "../util/exec";
+import { BaseDriver } from "./base-driver";
 import {
   type DatasetInfo,
   type PoolStatus,
@@ -10,13 +11,7 @@ import {
   type StorageDriver,
   StorageError,
 } from "./driver";
-import {
-  assertDatasetName,
-  assertInPool,
-  assertProperties,
-  assertPropertyName,
-  assertSnapshotName,
-} from "./names";
+import { assertProperties, assertPropertyName, assertSnapshotName } from "./names";
 import { parseGet, parseRatio, parseRows, parseSize, userProperties } from "./zfs-output";
 
 /**
@@ -37,18 +32,13 @@ const BUSY_RETRIES = 12;
 const BUSY_DELAY_MS = 250;
 const flavours = new WeakMap<Runner, Promise<ZfsFlavour>>();
 
-export class ZfsDriver implements StorageDriver {
+export class ZfsDriver extends BaseDriver implements StorageDriver {
   readonly kind = "zfs";
   readonly #run: Runner;
   #flavour: Promise<ZfsFlavour> | undefined;
 
-  constructor(
-    readonly pool: string,
-    opts: ZfsDriverOptions = {},
-  ) {
-    assertDatasetName(pool);
-    if (pool.includes("/"))
-      throw new StorageError("INVALID_NAME", `pool name ${JSON.stringify(pool)} contains "/"`);
+  constructor(pool: string, opts: ZfsDriverOptions = {}) {
+    super(pool, "pool name");
     this.#run = opts.run ?? run;
     this.#flavour = opts.flavour && Promise.resolve(opts.flavour);
   }
@@ -95,7 +85,7 @@ export class ZfsDriver implements StorageDriver {
   // ── datasets ────────────────────────────────────────────────────────────────
 
   async mountpointOf(dataset: string): Promise<string> {
-    this.#check(dataset);
+    this.check(dataset);
     const props = await this.#get([dataset], ["mountpoint", "mounted"]);
     const mountpoint = props.get(dataset)?.get("mountpoint")?.value ?? "";
     // An unmounted dataset's mountpoint is a plain directory of its parent: writing there loses data.
@@ -109,7 +99,7 @@ export class ZfsDriver implements StorageDriver {
   }
 
   async createDataset(dataset: string, props: Record<string, string> = {}): Promise<void> {
-    this.#check(dataset);
+    this.check(dataset);
     assertProperties(props);
     if (await this.datasetExists(dataset)) return this.setProperties(dataset, props);
     // The tideline root carries the defaults every cluster's datasets inherit.
@@ -121,12 +111,12 @@ export class ZfsDriver implements StorageDriver {
   }
 
   async destroyDataset(dataset: string, opts: { recursive?: boolean } = {}): Promise<void> {
-    this.#check(dataset);
+    this.check(dataset);
     await this.#destroy(dataset, opts.recursive);
   }
 
   async datasetExists(dataset: string): Promise<boolean> {
-    this.#check(dataset);
+    this.check(dataset);
     try {
       await this.#zfs(["list", "-H", "-o", "name", dataset]);
       return true;
@@ -138,44 +128,35 @@ export class ZfsDriver implements StorageDriver {
 
   // ── snapshots ───────────────────────────────────────────────────────────────
 
-  async snapshot(dataset: string, snap: string, userProps: Record<string, string> = {}): Promise<void> {
-    await this.snapshotMany([dataset], snap, userProps);
-  }
-
-  async snapshotMany(
+  protected override async takeSnapshots(
     datasets: string[],
     snap: string,
-    userProps: Record<string, string> = {},
+    userProps: Record<string, string>,
   ): Promise<void> {
-    for (const d of datasets) this.#check(d);
-    assertSnapshotName(snap);
-    assertProperties(userProps, { user: true });
-    const unique = [...new Set(datasets)];
-    if (unique.length === 0) return;
     const opts = options(userProps);
-    if (unique.length === 1 || (await this.#flavourOf()) === "openzfs") {
-      await this.#zfs(["snapshot", ...opts, ...unique.map((d) => `${d}@${snap}`)]);
+    if (datasets.length === 1 || (await this.#flavourOf()) === "openzfs") {
+      await this.#zfs(["snapshot", ...opts, ...datasets.map((d) => `${d}@${snap}`)]);
       return;
     }
     // zfs-fuse takes one snapshot argument; `-r` on the common ancestor is its only atomic
     // multi-dataset snapshot, so take that and drop the snapshots nobody asked for.
-    const ancestor = commonAncestor(unique);
+    const ancestor = commonAncestor(datasets);
     await this.#zfs(["snapshot", "-r", ...opts, `${ancestor}@${snap}`]);
     const r = await this.#zfs(["list", "-H", "-o", "name", "-r", "-t", "filesystem,volume", ancestor]);
-    const wanted = new Set(unique);
+    const wanted = new Set(datasets);
     for (const name of r.stdout.split("\n")) {
       if (name && !wanted.has(name)) await this.#destroy(`${name}@${snap}`);
     }
   }
 
   async destroySnapshot(dataset: string, snap: string): Promise<void> {
-    this.#check(dataset);
+    this.check(dataset);
     assertSnapshotName(snap);
     await this.#destroy(`${dataset}@${snap}`);
   }
 
   async listSnapshots(dataset: string): Promise<SnapshotInfo[]> {
-    this.#check(dataset);
+    this.check(dataset);
     // One command, so a snapshot destroyed meanwhile cannot make the listing fail.
     const r = await this.#zfs(["get", "-Hp", "-d", "1", "-o", "name,property,value,source", "all", dataset]);
     const out: SnapshotInfo[] = [];
@@ -195,27 +176,22 @@ export class ZfsDriver implements StorageDriver {
 
   // ── clones ──────────────────────────────────────────────────────────────────
 
-  async clone(
-    dataset: string,
-    snap: string,
+  protected override async cloneSnapshot(
+    origin: string,
     target: string,
-    props: Record<string, string> = {},
+    props: Record<string, string>,
   ): Promise<void> {
-    this.#check(dataset);
-    assertSnapshotName(snap);
-    this.#check(target);
-    assertProperties(props);
     // Not `clone -p`: it succeeds silently when the target already exists.
     const parent = target.slice(0, target.lastIndexOf("/"));
     if (parent && !(await this.datasetExists(parent))) await this.createDataset(parent);
-    await this.#zfs(["clone", ...options(props), `${dataset}@${snap}`, target]);
+    await this.#zfs(["clone", ...options(props), origin, target]);
   }
 
   // ── inventory ───────────────────────────────────────────────────────────────
 
   async listDatasets(prefix?: string): Promise<DatasetInfo[]> {
     const top = prefix ?? this.pool;
-    this.#check(top);
+    this.check(top);
     // zfs list rather than zfs get: it skips snapshots, which may number thousands. On zfs-fuse
     // its sizes are rounded (3 significant digits); spaceUsed is exact on both flavours.
     const p = (await this.#flavourOf()) === "openzfs" ? ["-Hp"] : ["-H"];
@@ -244,7 +220,7 @@ export class ZfsDriver implements StorageDriver {
   }
 
   async getProperties(dataset: string, names: string[]): Promise<Record<string, string>> {
-    this.#check(dataset);
+    this.check(dataset);
     for (const name of names) assertPropertyName(name);
     if (names.length === 0) return {};
     const props = (await this.#get([dataset], names)).get(dataset) ?? new Map();
@@ -254,14 +230,14 @@ export class ZfsDriver implements StorageDriver {
   }
 
   async setProperties(dataset: string, props: Record<string, string>): Promise<void> {
-    this.#check(dataset);
+    this.check(dataset);
     assertProperties(props);
     // One property per command: zfs-fuse's `zfs set` takes a single prop=value.
     for (const [name, value] of Object.entries(props)) await this.#zfs(["set", `${name}=${value}`, dataset]);
   }
 
   async spaceUsed(dataset: string): Promise<SpaceUsage> {
-    this.#check(dataset);
+    this.check(dataset);
     const props = (await this.#get([dataset], ["used", "available", "usedbysnapshots", "compressratio"])).get(
       dataset,
     );
@@ -281,10 +257,6 @@ export class ZfsDriver implements StorageDriver {
   }
 
   // ── helpers ─────────────────────────────────────────────────────────────────
-
-  #check(dataset: string): void {
-    assertInPool(dataset, this.pool);
-  }
 
   #flavourOf(): Promise<ZfsFlavour> {
     this.#flavour ??= ZfsDriver.flavour(this.#run);
