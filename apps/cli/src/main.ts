@@ -62,7 +62,7 @@ const META: Record<string, [string, string[]?]> = {
   "backup create": ["Take a full base backup as a restore point", ["cluster"]],
   "restore-points list": ["A cluster's restore points: LSN, redo LSN, time, size", ["cluster"]],
   retention: ["What the retention policy keeps and prunes (--dry-run: only show it)", ["cluster"]],
-  restore: ["Restore to a time, LSN, named point or the latest: a running clone (--dry-run: the plan only)", ["cluster"]],
+  restore: ["Restore to a time, LSN, transaction, named point, restore point or the latest: a running clone (--dry-run: the plan only)", ["cluster"]],
   "restore-dr": ["Disaster recovery: a full copy recovered into an empty directory on an agent", ["cluster"]],
   "clones list": ["Clones: owner, target, state, address, time left"],
   "clones destroy": ["Destroy a clone and its dataset", ["id"]],
@@ -100,11 +100,29 @@ const OPTION_HELP: Record<string, string> = {
   to: "target time, with its zone (e.g. '2026-11-21 10:00:00+01')",
   lsn: "target LSN (e.g. 0/3000148)",
   latest: "the end of the archived WAL",
+  xid: "target transaction id: its commit (or abort); 32-bit, or epoch-qualified as pg_current_xact_id() prints it",
+  immediate: "a restore point itself, consistent and nothing more (the newest, or --restore-point ID)",
+  "restore-point": "restore exactly this restore point (its LSN, nothing replayed past it)",
+  exclusive: "stop just before the target (time, LSN or xid) instead of just after it",
+  name: "a restore point name made with pg_create_restore_point()",
   ttl: "lifetime of the clone (e.g. 4h, 2d)",
   "snapshot-every": "restore point cadence: 15m, 1h or a cron expression",
   "snapshot-wal": "also a restore point every this much WAL (256MB, 1GiB, off)",
   "time-zone": "IANA zone the cron schedules are read in (Europe/Berlin; default UTC)",
   retention: "e.g. keepLast=10,hourly=24,daily=7,weekly=4,monthly=6,windowDays=14",
+};
+
+/** Where to restore to: the same flags for restore and restore-dr (see commands/restore.ts targetFrom). */
+const TARGET_OPTIONS: Record<string, OptionSpec> = {
+  to: { type: "string" },
+  lsn: { type: "string" },
+  xid: { type: "string" },
+  name: { type: "string" },
+  immediate: { type: "boolean" },
+  "restore-point": { type: "string" },
+  latest: { type: "boolean" },
+  exclusive: { type: "boolean" },
+  timeline: { type: "string" },
 };
 
 function withApi(options: Record<string, OptionSpec>, run: Spec["run"]): Spec {
@@ -195,11 +213,11 @@ const commands: Record<string, Spec> = {
     retention(api(values), need(positionals[0], "tideline retention CLUSTER [--dry-run]"), { dryRun: Boolean(values["dry-run"]), json: Boolean(values.json) }),
   ),
   restore: withApi(
-    { to: { type: "string" }, lsn: { type: "string" }, name: { type: "string" }, latest: { type: "boolean" }, timeline: { type: "string" }, ttl: { type: "string" }, wait: { type: "boolean" }, "dry-run": { type: "boolean" } },
-    ({ values, positionals }) => restore(api(values), need(positionals[0], "tideline restore CLUSTER (--to TIME | --lsn LSN | --name N | --latest) [--ttl 4h] [--wait] [--dry-run]"), values as never, Boolean(values.json)),
+    { ...TARGET_OPTIONS, ttl: { type: "string" }, wait: { type: "boolean" }, "dry-run": { type: "boolean" } },
+    ({ values, positionals }) => restore(api(values), need(positionals[0], "tideline restore CLUSTER (--to TIME | --lsn LSN | --xid XID | --name N | --immediate | --restore-point ID | --latest) [--exclusive] [--ttl 4h] [--wait] [--dry-run]"), values as never, Boolean(values.json)),
   ),
   "restore-dr": withApi(
-    { to: { type: "string" }, lsn: { type: "string" }, name: { type: "string" }, latest: { type: "boolean" }, timeline: { type: "string" }, agent: { type: "string" }, "target-dir": { type: "string" }, port: { type: "string" }, pause: { type: "boolean" }, wait: { type: "boolean" } },
+    { ...TARGET_OPTIONS, agent: { type: "string" }, "target-dir": { type: "string" }, port: { type: "string" }, pause: { type: "boolean" }, wait: { type: "boolean" } },
     ({ values, positionals }) => disasterRecovery(api(values), need(positionals[0], "tideline restore-dr CLUSTER …"), values as never, Boolean(values.json)),
   ),
   "clones list": withApi({}, ({ values }) => clonesList(api(values), Boolean(values.json))),

@@ -1,7 +1,7 @@
 // Job kinds: the payload each kind carries to the agent and the result it reports back.
 // The coordinator validates a payload when the job is created, the agent again when it runs it.
 import { z } from "zod";
-import { ZRecoveryTarget } from "./restore-target";
+import { ZFullXid, ZRecoveryTarget } from "./restore-target";
 
 const ZIdent = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, "lowercase letters, digits, - and _ only");
 
@@ -69,6 +69,12 @@ export const ZRestorePointRecord = z.object({
   backupLabel: z.string().nullable().optional(),
   tablespaceMap: z.string().nullable().optional(),
   createdAt: z.string(),
+  /**
+   * The first transaction id (64-bit, with its epoch, as decimal text) that had not completed at
+   * this point: a transaction with this id or above commits after it, so recovery from this point
+   * meets its commit. Null when not known (old points, base backups).
+   */
+  nextXid: ZFullXid.nullable().optional(),
 });
 export type TRestorePointRecord = z.infer<typeof ZRestorePointRecord>;
 

@@ -2,6 +2,7 @@
 // every frame against them. Adding a field is backwards compatible (zod strips unknown keys);
 // changing a meaning needs a new message type or a PROTOCOL_VERSION bump.
 import { z } from "zod";
+import { ZFullXid } from "./restore-target";
 import { ZWalCatalog } from "./wal-catalog";
 
 export const ZErrorBody = z.object({
@@ -81,7 +82,15 @@ export const AgentToCoordinator = {
       restarts: z.number().int(),
     }),
     replica: z
-      .object({ running: z.boolean(), port: z.number().int().nullable(), replayLsn: z.string().nullable(), replayTime: z.string().nullable(), lagBytes: z.number().nullable() })
+      .object({
+        running: z.boolean(),
+        port: z.number().int().nullable(),
+        replayLsn: z.string().nullable(),
+        replayTime: z.string().nullable(),
+        lagBytes: z.number().nullable(),
+        /** The first transaction id the replica has not seen complete (xid8 as text): the archive's xid horizon. */
+        nextXid: ZFullXid.nullable().optional(),
+      })
       .nullable(),
     /** Per timeline, the archived range and its gaps (packages/core computes it). */
     catalog: ZWalCatalog,

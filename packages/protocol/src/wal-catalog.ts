@@ -30,7 +30,13 @@ export const ZWalCatalogTimeline = z.object({
    * last commit in the ancestors' segments that precede this timeline's first segment: the
    * newest moment the parent contributes to this timeline's path.
    */
-  parent: z.object({ timeline: z.number().int().positive(), switchLsn: z.string(), lastCommitTimeBeforeFork: z.string().nullable() }).nullable(),
+  parent: z
+    .object({
+      timeline: z.number().int().positive(),
+      switchLsn: z.string(),
+      lastCommitTimeBeforeFork: z.string().nullable(),
+    })
+    .nullable(),
 });
 
 export const ZWalCatalog = z.array(ZWalCatalogTimeline);

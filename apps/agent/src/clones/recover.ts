@@ -132,7 +132,10 @@ function recoverySettings(o: RecoveryOptions): Settings {
   };
   if (t.time) settings.recovery_target_time = pgTimestamp(t.time);
   else if (t.lsn) settings.recovery_target_lsn = t.lsn;
+  else if (t.xid) settings.recovery_target_xid = t.xid;
   else if (t.name) settings.recovery_target_name = t.name;
+  else if (t.immediate) settings.recovery_target = "immediate";
+  if (t.inclusive === false) settings.recovery_target_inclusive = false;
   return settings;
 }
 
@@ -215,7 +218,7 @@ export function pgTimestamp(time: string): string {
 
 function hasTarget(spec: TCloneSpec): boolean {
   const t = spec.recoveryTarget;
-  return Boolean(t.time || t.lsn || t.name);
+  return Boolean(t.time || t.lsn || t.xid || t.name || t.immediate);
 }
 
 async function recoveryFailure(o: RecoveryOptions): Promise<JobError> {

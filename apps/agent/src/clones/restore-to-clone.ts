@@ -85,7 +85,13 @@ export async function destroyCloneData(ctx: Pick<JobContext, "agent">, cloneId: 
 
 function describeTarget(spec: TCloneSpec): string {
   const t = spec.recoveryTarget;
-  return t.time ? `time ${t.time}` : t.lsn ? `LSN ${t.lsn}` : t.name ? `restore point name "${t.name}"` : "the end of the WAL";
+  const edge = t.inclusive === false ? "just before " : "";
+  if (t.time) return `${edge}time ${t.time}`;
+  if (t.lsn) return `${edge}LSN ${t.lsn}`;
+  if (t.xid) return `${edge}transaction ${t.xid}`;
+  if (t.name) return `restore point name "${t.name}"`;
+  if (t.immediate) return "the restore point itself (consistent, nothing replayed past it)";
+  return "the end of the WAL";
 }
 
 /** At agent start: clones whose creation never finished are removed (their job is re-run). */

@@ -172,8 +172,20 @@ export class ProtectionManager {
       replica = { running: false, port: c.replicaPort, replayLsn: null, replayTime: null, lagBytes: null }; // being seeded
     } else if (c.mode === "replica") {
       try {
-        const [r] = await psqlRows<{ lsn: string | null; t: string | null }>(replicaTarget(c), "SELECT pg_last_wal_replay_lsn()::text AS lsn, pg_last_xact_replay_timestamp() AS t", { timeoutMs: 10_000 });
-        replica = { running: true, port: c.replicaPort, replayLsn: r?.lsn ?? null, replayTime: r?.t ? new Date(r.t).toISOString() : null, lagBytes: r?.lsn && primaryLsn ? Math.max(0, Number(lsnDiffBytes(primaryLsn, r.lsn))) : null };
+        // next_xid: the first xid the replica has not seen complete, the archive's xid horizon
+        const [r] = await psqlRows<{ lsn: string | null; t: string | null; next_xid: string | null }>(
+          replicaTarget(c),
+          "SELECT pg_last_wal_replay_lsn()::text AS lsn, pg_last_xact_replay_timestamp() AS t, pg_snapshot_xmax(pg_current_snapshot())::text AS next_xid",
+          { timeoutMs: 10_000 },
+        );
+        replica = {
+          running: true,
+          port: c.replicaPort,
+          replayLsn: r?.lsn ?? null,
+          replayTime: r?.t ? new Date(r.t).toISOString() : null,
+          lagBytes: r?.lsn && primaryLsn ? Math.max(0, Number(lsnDiffBytes(primaryLsn, r.lsn))) : null,
+          nextXid: r?.next_xid ?? null,
+        };
       } catch (err) {
         replica = { running: false, port: c.replicaPort, replayLsn: null, replayTime: null, lagBytes: null };
         problems.push({ code: "REPLICA_DOWN", message: `the shadow replica does not answer: ${(err as Error).message.slice(0, 300)}`, fix: "Tideline restarts it; see the agent's logs folder for its log" });

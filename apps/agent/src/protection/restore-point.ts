@@ -38,6 +38,7 @@ function fromProps(dataset: string, snapshot: string, props: Record<string, stri
     backupLabel: props["tideline:backup-label"] ? Buffer.from(props["tideline:backup-label"], "base64").toString("utf8") : null,
     tablespaceMap: null,
     createdAt: createdAt.toISOString(),
+    nextXid: props["tideline:next-xid"] || null,
   };
 }
 
@@ -90,8 +91,10 @@ export async function takeReplicaRestorePoint(c: ProtectedCluster, driver: Stora
       await sleep(5);
     }
     await session.exec("CHECKPOINT");
-    const [facts] = await session.rows<{ lsn: string; t: string | null; tli: number; ckpt: string; redo: string }>(
-      "SELECT pg_last_wal_replay_lsn()::text AS lsn, pg_last_xact_replay_timestamp() AS t, c.timeline_id AS tli, c.checkpoint_time AS ckpt, c.redo_lsn::text AS redo FROM pg_control_checkpoint() c",
+    // next_xid: the first xid not complete here (xmax of a snapshot): any xid at or above it
+    // commits after this point, so a clone from it can stop at that commit (recovery_target_xid)
+    const [facts] = await session.rows<{ lsn: string; t: string | null; tli: number; ckpt: string; redo: string; next_xid: string | null }>(
+      "SELECT pg_last_wal_replay_lsn()::text AS lsn, pg_last_xact_replay_timestamp() AS t, c.timeline_id AS tli, c.checkpoint_time AS ckpt, c.redo_lsn::text AS redo, pg_snapshot_xmax(pg_current_snapshot())::text AS next_xid FROM pg_control_checkpoint() c",
     );
     if (!facts?.lsn) throw coded("REPLICA_NOT_READY", "the replica reports no replay position; is it a running standby?");
     // no transaction replayed since the replica started: the restartpoint's time is the data's time
@@ -105,6 +108,7 @@ export async function takeReplicaRestorePoint(c: ProtectedCluster, driver: Stora
       "tideline:timeline": String(facts.tli),
       "tideline:data-time": dataTime,
       "tideline:kind": "snapshot",
+      ...(facts.next_xid ? { "tideline:next-xid": facts.next_xid } : {}),
     });
   } finally {
     await session
@@ -130,8 +134,8 @@ export async function takeSharedRestorePoint(c: ProtectedCluster, driver: Storag
     const redoLsn = start?.lsn ?? null;
     log(`pg_backup_start at ${redoLsn}; snapshot ${dataset}@${snapshot}`);
     await driver.snapshot(dataset, snapshot, { "tideline:cluster": c.cluster, "tideline:kind": "shared", ...(redoLsn ? { "tideline:redo-lsn": redoLsn } : {}) });
-    const [stop] = await session.rows<{ lsn: string; labelfile: string; spcmapfile: string | null; tli: number; t: string }>(
-      "SELECT s.lsn::text AS lsn, s.labelfile, s.spcmapfile, (SELECT timeline_id FROM pg_control_checkpoint()) AS tli, clock_timestamp() AS t FROM pg_backup_stop(true) s",
+    const [stop] = await session.rows<{ lsn: string; labelfile: string; spcmapfile: string | null; tli: number; t: string; next_xid: string | null }>(
+      "SELECT s.lsn::text AS lsn, s.labelfile, s.spcmapfile, (SELECT timeline_id FROM pg_control_checkpoint()) AS tli, clock_timestamp() AS t, pg_snapshot_xmax(pg_current_snapshot())::text AS next_xid FROM pg_backup_stop(true) s",
     );
     if (!stop) throw Object.assign(new Error("pg_backup_stop returned nothing"), { code: "BACKUP_STOP_FAILED" });
     const dataTime = new Date(stop.t).toISOString();
@@ -140,9 +144,10 @@ export async function takeSharedRestorePoint(c: ProtectedCluster, driver: Storag
       "tideline:timeline": String(stop.tli),
       "tideline:data-time": dataTime,
       "tideline:backup-label": Buffer.from(stop.labelfile).toString("base64"),
+      ...(stop.next_xid ? { "tideline:next-xid": stop.next_xid } : {}),
     }).catch(() => {});
     const rec = (await existing(driver, dataset, snapshot, "shared"))!;
-    return { ...rec, lsn: stop.lsn, redoLsn: redoLsn ?? labelStartLsn(stop.labelfile), timeline: stop.tli, dataTime, backupLabel: stop.labelfile, tablespaceMap: stop.spcmapfile || null };
+    return { ...rec, nextXid: stop.next_xid ?? null, lsn: stop.lsn, redoLsn: redoLsn ?? labelStartLsn(stop.labelfile), timeline: stop.tli, dataTime, backupLabel: stop.labelfile, tablespaceMap: stop.spcmapfile || null };
   } finally {
     await session.close();
   }

@@ -5,14 +5,32 @@ import type { TRestoreTarget } from "@tideline/protocol";
 import { CliError, printJson, printTable } from "../output";
 import { waitForJob } from "./listings";
 
-export type TargetFlags = { to?: string; lsn?: string; name?: string; latest?: boolean; timeline?: string };
+export type TargetFlags = {
+  to?: string;
+  lsn?: string;
+  xid?: string;
+  name?: string;
+  immediate?: boolean;
+  "restore-point"?: string;
+  latest?: boolean;
+  exclusive?: boolean;
+  timeline?: string;
+};
 
 export function targetFrom(f: TargetFlags): TRestoreTarget {
-  const given = [f.to, f.lsn, f.name, f.latest ? "latest" : undefined].filter(Boolean);
-  if (given.length !== 1) throw new CliError("USAGE", "give exactly one of --to TIME, --lsn LSN, --name NAME or --latest", 2);
-  if (f.to) return { kind: "time", time: f.to };
-  if (f.lsn) return { kind: "lsn", lsn: f.lsn };
+  // --immediate with --restore-point ID is the same as --restore-point ID alone
+  const point = f["restore-point"];
+  const given = [f.to, f.lsn, f.xid, f.name, f.immediate || point ? "immediate" : undefined, f.latest ? "latest" : undefined].filter(Boolean);
+  if (given.length !== 1) {
+    throw new CliError("USAGE", "give exactly one of --to TIME, --lsn LSN, --xid XID, --name NAME, --immediate [--restore-point ID] or --latest", 2);
+  }
+  const exclusive = f.exclusive ? { exclusive: true } : {};
+  if (f.exclusive && !(f.to || f.lsn || f.xid)) throw new CliError("USAGE", "--exclusive goes with --to, --lsn or --xid", 2);
+  if (f.to) return { kind: "time", time: f.to, ...exclusive };
+  if (f.lsn) return { kind: "lsn", lsn: f.lsn, ...exclusive };
+  if (f.xid) return { kind: "xid", xid: f.xid, ...exclusive };
   if (f.name) return { kind: "name", name: f.name };
+  if (f.immediate || point) return { kind: "immediate", ...(point ? { restorePointId: point } : {}) };
   return { kind: "latest" };
 }
 

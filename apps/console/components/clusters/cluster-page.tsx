@@ -130,9 +130,9 @@ function ClusterView({ cluster }: { cluster: TClusterDetail }) {
               points={points.data}
               zone={zone}
               onRestore={(p: TRestorePoint) =>
-                // exactly that point: its LSN, not its time truncated to the second (which the
-                // planner would serve from the point before)
-                setRestore({ time: p.dataTime ? new Date(p.dataTime).getTime() : null, timeline: p.timeline, lsn: p.lsn })
+                // exactly that point (recovery_target = immediate), not its time truncated to the
+                // second (which the planner would serve from the point before)
+                setRestore({ time: p.dataTime ? new Date(p.dataTime).getTime() : null, timeline: p.timeline, restorePointId: p.id })
               }
             />
           )}

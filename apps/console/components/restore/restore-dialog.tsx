@@ -23,8 +23,10 @@ import { buildTarget, TargetInput, type TargetForm } from "./target-input";
 export interface RestoreDialogPrefill {
   /** A time picked on the chart (epoch ms), or none to start from the end of the window. */
   time?: number | null;
-  /** A restore point picked: restore exactly to its LSN. */
+  /** An LSN picked on the chart: restore exactly to it. */
   lsn?: string | null;
+  /** A restore point picked ("Restore to here…"): restore exactly that point. */
+  restorePointId?: string | null;
   timeline?: number | null;
 }
 
@@ -84,10 +86,13 @@ function RestoreForm({
   const trpc = useTRPC();
   const { can } = useMe();
   const [target, setTarget] = useState<TargetForm>(() => ({
-    kind: request.lsn ? "lsn" : "time",
+    kind: request.restorePointId ? "immediate" : request.lsn ? "lsn" : "time",
     time: formatInZone(initialTime(request, w), zone),
     lsn: request.lsn ?? "",
+    xid: "",
     name: "",
+    restorePointId: request.restorePointId ?? "",
+    exclusive: false,
   }));
   const [timeline, setTimeline] = useState<number | null>(request.timeline ?? null);
   const [ttl, setTtl] = useState<string>(DEFAULT_TTL);
@@ -109,6 +114,8 @@ function RestoreForm({
   const names = useQuery(
     trpc.restorePoints.names.queryOptions(target.kind === "name" ? { cluster } : skipToken, { retry: false }),
   );
+  // the cluster's restore points, offered for the "restore point" target
+  const points = useQuery(trpc.restorePoints.list.queryOptions(target.kind === "immediate" ? { cluster } : skipToken));
 
   const create = useMutation(trpc.restore.create.mutationOptions());
   if (create.data) {
@@ -132,6 +139,7 @@ function RestoreForm({
         zone={zone}
         onZoneChange={onZoneChange}
         names={names.data ? nameChoices(names.data) : null}
+        points={points.data ? [...points.data].reverse() : null}
         error={built.ok ? null : built.error}
       />
       <div className="flex flex-wrap gap-4">

@@ -1,10 +1,11 @@
 "use client";
 // The restore target as the DBA gives it: a time (typed in an explicit zone, UTC or the
-// browser's, to the second), an LSN, the name of a restore point made with
-// pg_create_restore_point() (picked from those found in the WAL, or typed), or the latest WAL.
+// browser's, to the second), an LSN, a transaction id, the name of a restore point made with
+// pg_create_restore_point() (picked from those found in the WAL, or typed), a restore point
+// itself, or the latest WAL; time, LSN and xid just after (inclusive) or just before (exclusive).
 // Turns it into the API's target, or a reason why not.
 import { inputClass, selectClass } from "@/components/ui/form";
-import { normalizeLsn } from "@tideline/core";
+import { isLsn, normalizeLsn } from "@tideline/core";
 import type { NameChoice } from "@/lib/restore-point-names";
 import { formatInZone, localIsUtc, parseInZone, timeMs, type Zone, zoneLabel } from "@/lib/time-input";
 import type { TRestoreTarget } from "@/lib/trpc";
@@ -16,34 +17,59 @@ export interface TargetForm {
   /** The time as typed, read in `zone`. */
   time: string;
   lsn: string;
+  xid: string;
   name: string;
+  /** For "immediate": the restore point, or "" for the newest. */
+  restorePointId: string;
+  /** Stop just before a time, LSN or xid instead of just after. */
+  exclusive: boolean;
 }
 
 export const KINDS: Array<{ kind: TargetKind; label: string }> = [
   { kind: "time", label: "Time" },
   { kind: "lsn", label: "LSN" },
+  { kind: "xid", label: "Transaction" },
   { kind: "name", label: "Restore point name" },
+  { kind: "immediate", label: "Restore point" },
   { kind: "latest", label: "Latest" },
 ];
+
+/** A restore point as the "Restore point" target offers it. */
+export interface PointChoice {
+  id: string;
+  lsn: string;
+  dataTime: Date | string | null;
+}
+
+const EXCLUSIVE_KINDS: TargetKind[] = ["time", "lsn", "xid"];
 
 export type BuiltTarget =
   | { ok: true; target: TRestoreTarget; ms: number | null }
   | { ok: false; error: string };
 
 export function buildTarget(s: TargetForm, zone: Zone): BuiltTarget {
+  const exclusive = s.exclusive ? { exclusive: true } : {};
   switch (s.kind) {
     case "time": {
       const p = parseInZone(s.time, zone);
       return p.ok
-        ? { ok: true, target: { kind: "time", time: p.iso }, ms: p.ms }
+        ? { ok: true, target: { kind: "time", time: p.iso, ...exclusive }, ms: p.ms }
         : { ok: false, error: p.error };
     }
     case "lsn": {
       const lsn = s.lsn.trim().toUpperCase();
-      return /^[0-9A-F]{1,8}\/[0-9A-F]{1,8}$/.test(lsn)
-        ? { ok: true, target: { kind: "lsn", lsn }, ms: null }
+      return isLsn(lsn)
+        ? { ok: true, target: { kind: "lsn", lsn, ...exclusive }, ms: null }
         : { ok: false, error: "an LSN looks like 16/B374D848" };
     }
+    case "xid": {
+      const xid = s.xid.trim();
+      return /^[0-9]{1,20}$/.test(xid)
+        ? { ok: true, target: { kind: "xid", xid, ...exclusive }, ms: null }
+        : { ok: false, error: "a transaction id is a number, e.g. 1234 (or epoch-qualified, as pg_current_xact_id() prints it)" };
+    }
+    case "immediate":
+      return { ok: true, target: { kind: "immediate", ...(s.restorePointId ? { restorePointId: s.restorePointId } : {}) }, ms: null };
     case "name":
       return s.name.trim()
         ? { ok: true, target: { kind: "name", name: s.name.trim() }, ms: null }
@@ -59,6 +85,7 @@ export function TargetInput({
   zone,
   onZoneChange,
   names,
+  points,
   error,
 }: {
   value: TargetForm;
@@ -67,6 +94,8 @@ export function TargetInput({
   onZoneChange: (z: Zone) => void;
   /** Names found in the WAL, newest first; null while unknown (loading, or not available). */
   names: NameChoice[] | null;
+  /** The cluster's restore points, newest first; null while unknown. */
+  points: PointChoice[] | null;
   error: string | null;
 }) {
   const parsed = value.kind === "time" ? parseInZone(value.time, zone) : null;
@@ -172,8 +201,62 @@ export function TargetInput({
           />
         </div>
       )}
+      {value.kind === "xid" && (
+        <div>
+          <label htmlFor="restore-xid" className="mb-1 block font-medium">
+            Transaction id <span className="font-normal text-zinc-500">(recovery stops at its commit or abort)</span>
+          </label>
+          <input
+            id="restore-xid"
+            className={`${inputClass} max-w-[14rem] font-mono`}
+            value={value.xid}
+            onChange={(e) => onChange({ ...value, xid: e.target.value })}
+            placeholder="4711"
+            spellCheck={false}
+            autoComplete="off"
+            inputMode="numeric"
+            aria-invalid={!!error}
+            data-testid="restore-xid"
+          />
+        </div>
+      )}
       {value.kind === "name" && (
         <NameInput value={value} onChange={onChange} zone={zone} names={names} error={error} />
+      )}
+      {value.kind === "immediate" && (
+        <div>
+          <label htmlFor="restore-point-pick" className="mb-1 block font-medium">
+            Restore point <span className="font-normal text-zinc-500">(exactly that point: consistent, nothing replayed past it)</span>
+          </label>
+          <select
+            id="restore-point-pick"
+            className={`${selectClass} max-w-[32rem]`}
+            value={value.restorePointId}
+            onChange={(e) => onChange({ ...value, restorePointId: e.target.value })}
+            data-testid="restore-point-pick"
+          >
+            <option value="">the newest restore point</option>
+            {(points ?? []).map((p) => {
+              const ms = timeMs(p.dataTime);
+              return (
+                <option key={p.id} value={p.id}>
+                  {ms === null ? "time unknown" : `${formatInZone(ms, zone)}${zone === "utc" ? " UTC" : ""}`} · LSN {p.lsn} · {p.id}
+                </option>
+              );
+            })}
+          </select>
+        </div>
+      )}
+      {EXCLUSIVE_KINDS.includes(value.kind) && (
+        <label className="mt-2 flex items-center gap-2 text-[12px]">
+          <input
+            type="checkbox"
+            checked={value.exclusive}
+            onChange={(e) => onChange({ ...value, exclusive: e.target.checked })}
+            data-testid="restore-exclusive"
+          />
+          Stop just before the target (exclusive), e.g. to undo the transaction at it
+        </label>
       )}
       {value.kind === "latest" && (
         <p className="text-zinc-600 dark:text-zinc-400">

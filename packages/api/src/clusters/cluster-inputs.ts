@@ -21,7 +21,8 @@ export async function clusterInputs(c: Services, clusterId: string) {
   return {
     cluster: cl,
     points,
-    restorePoints: points.map((p) => ({ id: p.id, lsn: p.lsn, redoLsn: p.redoLsn, timeline: p.timeline, dataTime: p.dataTime?.toISOString() ?? null })),
+    restorePoints: points.map((p) => ({ id: p.id, lsn: p.lsn, redoLsn: p.redoLsn, timeline: p.timeline, dataTime: p.dataTime?.toISOString() ?? null, nextXid: p.nextXid })),
+    xidHorizon: cl.nextXid,
     // the inventory keeps it as JSON: parsed here, where it comes back in
     catalog: ZWalCatalog.parse(cl.walCatalog ?? []),
     histories,

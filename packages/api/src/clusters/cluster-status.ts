@@ -62,6 +62,7 @@ export async function ingestClusterStatus(c: Services, agentId: string, s: Statu
       walHistories: s.histories,
       namedPoints: s.namedPoints,
       statusAt: new Date(s.at),
+      ...(s.replica?.nextXid ? { nextXid: s.replica.nextXid } : {}),
     },
   });
   for (const sz of s.snapshotSizes ?? []) {

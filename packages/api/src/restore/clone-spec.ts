@@ -18,14 +18,24 @@ export function newClonePassword(): string {
   return randomBytes(18).toString("base64url");
 }
 
-export function cloneSpec(plan: ClusterRestorePlan, clone: { cloneId: string; password: string }): TCloneSpec {
+export function cloneSpec(
+  plan: ClusterRestorePlan,
+  clone: { cloneId: string; password: string },
+): TCloneSpec {
   const rp = plan.restorePoint;
   return {
     cloneId: clone.cloneId,
     clusterId: plan.cluster.id,
     cluster: plan.cluster.name,
     // the inventory stores the kind as text: parsed here, where it leaves for the agent
-    source: ZCloneSource.parse({ restorePointId: rp.id, kind: rp.kind, dataset: rp.dataset, snapshot: rp.snapshot, backupLabel: rp.backupLabel, tablespaceMap: rp.tablespaceMap }),
+    source: ZCloneSource.parse({
+      restorePointId: rp.id,
+      kind: rp.kind,
+      dataset: rp.dataset,
+      snapshot: rp.snapshot,
+      backupLabel: rp.backupLabel,
+      tablespaceMap: rp.tablespaceMap,
+    }),
     recoveryTarget: plan.recoveryTarget,
     timeline: plan.timeline,
     user: CLONE_USER,

@@ -15,6 +15,7 @@ export async function planForCluster(c: Services, clusterId: string, target: TRe
     target: { ...target, ...(timeline ? { timeline } : {}) },
     restorePoints: inputs.restorePoints,
     namedPoints: inputs.namedPoints,
+    xidHorizon: inputs.xidHorizon,
     catalog: inputs.catalog,
     histories: inputs.histories,
     now: new Date(),

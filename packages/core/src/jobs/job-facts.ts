@@ -3,6 +3,7 @@
 // sizes in IEC units. Never the raw payload (the API already redacts its secrets; this never
 // shows a password field at all) and never a float like 2.294303753000044.
 import { formatBytes, formatDuration } from "../format/bytes";
+import { formatTimestampForPostgres, isTimestampParseable, parseTimestamp } from "../time/timestamp";
 
 export interface JobFact {
   label: string;
@@ -23,23 +24,23 @@ const str = (v: unknown): string | null =>
   typeof v === "string" && v !== "" ? v : typeof v === "number" ? String(v) : null;
 const num = (v: unknown): number | null => (typeof v === "number" && Number.isFinite(v) ? v : null);
 
-/** "2026-11-21 10:00:00.123456+00" or ISO → "2026-11-21 10:00:00 UTC"-style, unchanged when unparseable. */
+/** "2026-11-21 10:00:00.123456+00" or ISO → "2026-11-21 10:00:00.123456 UTC" (core's codec); unchanged when unparseable. */
 function time(v: unknown): string | null {
   const s = str(v);
   if (!s) return null;
-  const d = new Date(s.includes("T") ? s : s.replace(" ", "T").replace(/([+-]\d\d)$/, "$1:00"));
-  return Number.isNaN(d.getTime())
-    ? s
-    : `${d
-        .toISOString()
-        .replace("T", " ")
-        .replace(/\.000Z$|Z$/, "")} UTC`;
+  if (!isTimestampParseable(s)) return s;
+  const pg = formatTimestampForPostgres(parseTimestamp(s));
+  // microseconds where they matter, milliseconds where that is all there is, none for whole seconds
+  return `${pg.slice(0, -3).replace(/\.000000$/, "").replace(/(\.\d{3})000$/, "$1")} UTC`;
 }
 
 function target(t: Obj): string | null {
+  const edge = t.inclusive === false ? "just before " : "";
   if (t.latest) return "latest (end of WAL)";
-  if (str(t.time)) return `time ${time(t.time)}`;
-  if (str(t.lsn)) return `LSN ${t.lsn}`;
+  if (t.immediate) return "the restore point itself";
+  if (str(t.time)) return `${edge}time ${time(t.time)}`;
+  if (str(t.lsn)) return `${edge}LSN ${t.lsn}`;
+  if (str(t.xid)) return `${edge}transaction ${t.xid}`;
   if (str(t.name)) return `named restore point "${t.name}"`;
   return null;
 }

@@ -18,6 +18,11 @@ export type RestorePointRef = {
   timeline: number;
   /** Commit time of the last transaction in the restore point (pg_last_xact_replay_timestamp()). */
   dataTime: string | null;
+  /**
+   * The first 64-bit transaction id not yet complete at the point (decimal): transactions with
+   * this id or above commit after it. Null or absent when not recorded.
+   */
+  nextXid?: string | null;
 };
 
 export type UsableRestorePoint = {

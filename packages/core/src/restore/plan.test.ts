@@ -533,3 +533,56 @@ describe("parseTargetTime", () => {
     );
   });
 });
+
+describe("planRestore to the targets a DBA undoes a mistake with", () => {
+  // the same WAL as `continuous`, with transaction ids recorded at the restore points
+  const xids = planner({
+    segments: [seg(1, 1), seg(1, 2), seg(1, 3), seg(1, 4), seg(1, 5, { partial: true, endLsn: "0/5000A00" })],
+    restorePoints: [
+      { ...rp("rp1", "0/1800000", at("10:15")), nextXid: "1000" },
+      { ...rp("rp2", "0/3800000", at("10:35")), nextXid: "2000" },
+    ],
+  });
+
+  it("stops just before a time, LSN or transaction when asked to be exclusive, from a point strictly before it", () => {
+    expect(ok(continuous({ kind: "time", time: at("10:35"), exclusive: true }))).toMatchObject({
+      restorePointId: "rp1",
+      recoveryTarget: { time: "2026-11-21T10:35:00Z", inclusive: false },
+    });
+    expect(ok(continuous({ kind: "lsn", lsn: "0/3800000", exclusive: true }))).toMatchObject({
+      restorePointId: "rp1",
+      recoveryTarget: { lsn: "0/3800000", inclusive: false },
+    });
+    expect(ok(continuous({ kind: "lsn", lsn: "0/3800000" })).restorePointId).toBe("rp2");
+    expect(ok(xids({ kind: "xid", xid: "1500", exclusive: true })).recoveryTarget).toEqual({ xid: "1500", inclusive: false });
+  });
+
+  it("places a transaction after the newest point where it had not completed, and refuses one outside the window", () => {
+    expect(ok(xids({ kind: "xid", xid: "1500" }))).toMatchObject({ restorePointId: "rp1", recoveryTarget: { xid: "1500" }, replayBytesUpperBound: true });
+    expect(ok(xids({ kind: "xid", xid: "2000" }, { xidHorizon: "2500" })).restorePointId).toBe("rp2");
+    expect(xids({ kind: "xid", xid: "999" })).toMatchObject({ ok: false, code: PlanRefusal.TARGET_OUTSIDE_WINDOW });
+    expect(xids({ kind: "xid", xid: "2500" }, { xidHorizon: "2500" })).toMatchObject({ ok: false, code: PlanRefusal.TARGET_OUTSIDE_WINDOW });
+    expect(xids({ kind: "xid", xid: "2" })).toMatchObject({ ok: false, code: PlanRefusal.INVALID_TARGET });
+    expect(continuous({ kind: "xid", xid: "1500" })).toMatchObject({ ok: false, code: PlanRefusal.XID_WINDOW_UNKNOWN });
+  });
+
+  it("takes a 32-bit xid in the epoch of the archive's newest transactions, and an epoch-qualified one as given", () => {
+    const epoch1 = planner({
+      segments: [seg(1, 1), seg(1, 2), seg(1, 3, { partial: true, endLsn: "0/3000A00" })],
+      restorePoints: [{ ...rp("rp1", "0/1800000", at("10:15")), nextXid: String(2n ** 32n + 100n) }],
+    });
+    expect(ok(epoch1({ kind: "xid", xid: "150" }, { xidHorizon: String(2n ** 32n + 200n) })).recoveryTarget).toEqual({ xid: String(2n ** 32n + 150n) });
+    expect(ok(epoch1({ kind: "xid", xid: String(2n ** 32n + 150n) })).recoveryTarget).toEqual({ xid: String(2n ** 32n + 150n) });
+  });
+
+  it("restores a restore point itself: the one named, or the newest", () => {
+    expect(ok(continuous({ kind: "immediate", restorePointId: "rp1" }))).toMatchObject({
+      restorePointId: "rp1",
+      recoveryTarget: { immediate: true },
+      walBytesToReplay: "0",
+      expected: { lsn: "0/1800000", time: "2026-11-21T10:15:00Z" },
+    });
+    expect(ok(continuous({ kind: "immediate" })).restorePointId).toBe("rp2");
+    expect(continuous({ kind: "immediate", restorePointId: "rp9" })).toMatchObject({ ok: false, code: PlanRefusal.UNKNOWN_RESTORE_POINT });
+  });
+});

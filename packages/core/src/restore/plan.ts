@@ -41,6 +41,10 @@ export const PlanRefusal = {
   UNKNOWN_TIMELINE: "UNKNOWN_TIMELINE",
   NO_RESTORE_POINTS: "NO_RESTORE_POINTS",
   INVALID_TARGET: "INVALID_TARGET",
+  /** `immediate` names a restore point this cluster does not have (or whose WAL is gone). */
+  UNKNOWN_RESTORE_POINT: "UNKNOWN_RESTORE_POINT",
+  /** No restore point records transaction ids, so an xid cannot be placed. */
+  XID_WINDOW_UNKNOWN: "XID_WINDOW_UNKNOWN",
 } as const;
 
 export type PlanRefusalCode = (typeof PlanRefusal)[keyof typeof PlanRefusal];
@@ -69,6 +73,11 @@ export type PlanRestoreInput = {
   now: string | Date;
   /** For the time estimate; the defaults (not measured) when absent. */
   replayRate?: ReplayRate;
+  /**
+   * The first 64-bit transaction id the archive has not seen complete (decimal), from the
+   * storage agent's replica: an xid target at or above it is not in the window yet.
+   */
+  xidHorizon?: string | null;
 };
 
 export type RestorePlan = {
@@ -132,10 +141,14 @@ export function planRestore(input: PlanRestoreInput): PlanResult {
 }
 
 type ParsedTarget =
-  | { kind: "time"; time: Micros }
-  | { kind: "lsn"; lsn: bigint }
+  | { kind: "time"; time: Micros; exclusive: boolean }
+  | { kind: "lsn"; lsn: bigint; exclusive: boolean }
+  | { kind: "xid"; xid: bigint; exclusive: boolean }
   | { kind: "name"; name: string }
+  | { kind: "immediate"; restorePointId: string | null }
   | { kind: "latest" };
+
+const XID_EPOCH = 1n << 32n;
 
 function parseTarget(target: RestoreTarget): ParsedTarget {
   if (target.timeline !== undefined && (!Number.isInteger(target.timeline) || target.timeline < 1)) {
@@ -143,23 +156,32 @@ function parseTarget(target: RestoreTarget): ParsedTarget {
   }
   switch (target.kind) {
     case "time":
-      return { kind: "time", time: parseTimestamp(target.time, PlanRefusal.INVALID_TARGET) };
+      return { kind: "time", time: parseTimestamp(target.time, PlanRefusal.INVALID_TARGET), exclusive: target.exclusive === true };
     case "lsn":
       try {
-        return { kind: "lsn", lsn: parseLsn(target.lsn) };
+        return { kind: "lsn", lsn: parseLsn(target.lsn), exclusive: target.exclusive === true };
       } catch (error) {
         if (error instanceof TidelineError) refuse(PlanRefusal.INVALID_TARGET, error.sentence);
         throw error;
       }
+    case "xid": {
+      const xid = /^[0-9]{1,20}$/.test(target.xid) ? BigInt(target.xid) : -1n;
+      if (xid < 3n || xid >= 1n << 64n) {
+        refuse(PlanRefusal.INVALID_TARGET, `${JSON.stringify(target.xid)} is not a transaction id (normal xids start at 3)`);
+      }
+      return { kind: "xid", xid, exclusive: target.exclusive === true };
+    }
     case "name":
       assertRestorePointName(target.name);
       return { kind: "name", name: target.name };
+    case "immediate":
+      return { kind: "immediate", restorePointId: target.restorePointId ?? null };
     case "latest":
       return { kind: "latest" };
     default:
       return refuse(
         PlanRefusal.INVALID_TARGET,
-        `unknown target kind ${JSON.stringify((target as { kind?: unknown }).kind)}; use time, lsn, name or latest`,
+        `unknown target kind ${JSON.stringify((target as { kind?: unknown }).kind)}; use time, lsn, xid, name, immediate or latest`,
       );
   }
 }
@@ -179,7 +201,7 @@ function withEstimate(plan: RestorePlan, rate?: ReplayRate): RestorePlan {
   // the start-up time is learnt from every clone, the rate only from those with much to replay
   const startSeconds = rate?.startSeconds ?? DEFAULT_CLONE_START_SECONDS;
   plan.replayBytes = replay.toString();
-  plan.replayBytesUpperBound = plan.targetKind === "time" && !plan.endOfWal;
+  plan.replayBytesUpperBound = (plan.targetKind === "time" || plan.targetKind === "xid") && !plan.endOfWal;
   plan.estimatedSeconds = Math.round((startSeconds + Number(replay) / bytesPerSecond) * 10) / 10;
   plan.estimate = { bytesPerSecond, startSeconds, measured };
   return plan;
@@ -210,6 +232,11 @@ function plan(input: PlanRestoreInput): RestorePlan {
     );
   }
   let timeline = input.target.timeline ?? knownList.at(-1)!;
+  if (target.kind === "immediate" && target.restorePointId !== null && input.target.timeline === undefined) {
+    // a restore point named by id: recover on its own timeline
+    const rp = input.restorePoints.find((p) => p.id === target.restorePointId);
+    if (rp) timeline = rp.timeline;
+  }
 
   const namedTarget = target.kind === "name" ? resolveName(input, target.name, knownList) : null;
   if (namedTarget) timeline = namedTarget.timeline;
@@ -228,11 +255,15 @@ function plan(input: PlanRestoreInput): RestorePlan {
 
   switch (target.kind) {
     case "lsn":
-      return planToLsn(stream, usable, timeline, target.lsn);
+      return planToLsn(stream, usable, timeline, target.lsn, target.exclusive);
+    case "xid":
+      return planToXid(stream, usable, timeline, target.xid, target.exclusive, input.xidHorizon ?? null);
     case "name":
       return planToName(stream, usable, timeline, namedTarget!);
     case "time":
-      return planToTime(stream, usable, timeline, target.time);
+      return planToTime(stream, usable, timeline, target.time, target.exclusive);
+    case "immediate":
+      return planToImmediate(stream, usable, timeline, target.restorePointId, input.restorePoints);
     case "latest":
       return planToLatest(stream, usable, timeline);
   }
@@ -385,9 +416,11 @@ function planToLsn(
   usable: UsableRestorePoint[],
   timeline: number,
   lsn: bigint,
+  exclusive = false,
 ): RestorePlan {
+  // exclusive: recovery stops before the record at `lsn`, so the clone must start before it
   const start = leastReplay(
-    usable.filter((u) => u.lsn <= lsn),
+    usable.filter((u) => (exclusive ? u.lsn < lsn : u.lsn <= lsn)),
     (u) => u.lsn,
   );
   if (!start) {
@@ -406,7 +439,7 @@ function planToLsn(
   }
   if (lsn < run.toLsn) {
     const plan = basePlan(stream, timeline, start, "lsn");
-    plan.recoveryTarget = { lsn: formatLsn(lsn) };
+    plan.recoveryTarget = { lsn: formatLsn(lsn), ...(exclusive ? { inclusive: false as const } : {}) };
     plan.walBytesToReplay = (lsn - start.lsn).toString();
     plan.expected = { lsn: formatLsn(lsn), time: null };
     return plan;
@@ -474,6 +507,7 @@ function planToTime(
   usable: UsableRestorePoint[],
   timeline: number,
   time: Micros,
+  exclusive = false,
 ): RestorePlan {
   const timed = usable.filter((u) => u.dataTime !== null);
   if (timed.length === 0) {
@@ -482,8 +516,9 @@ function planToTime(
       `no restore point on timeline ${timeline} has a data time, so none can be placed before a time; target an LSN instead`,
     );
   }
+  // exclusive: a commit at exactly `time` must not be in the clone, so neither in its start
   const start = leastReplay(
-    timed.filter((u) => u.dataTime! <= time),
+    timed.filter((u) => (exclusive ? u.dataTime! < time : u.dataTime! <= time)),
     (u) => u.dataTime!,
   );
   if (!start) {
@@ -495,9 +530,9 @@ function planToTime(
   }
   const run = stream.runs[start.run]!;
   const isLastRun = start.run === stream.runs.length - 1;
-  if (run.lastCommitTime !== null && time < run.lastCommitTime) {
+  if (run.lastCommitTime !== null && (exclusive ? time <= run.lastCommitTime : time < run.lastCommitTime)) {
     const plan = basePlan(stream, timeline, start, "time");
-    plan.recoveryTarget = { time: formatTimestamp(time) };
+    plan.recoveryTarget = { time: formatTimestamp(time), ...(exclusive ? { inclusive: false as const } : {}) };
     // Recovery stops at the first commit after the target, which comes no later than the next
     // restore point with a later data time.
     const next = usable.find(
@@ -532,6 +567,93 @@ function planToTime(
     PlanRefusal.TARGET_IN_GAP,
     `${msg(time)} cannot be recovered: ${gapAfter(stream, usable, start.run, time)}`,
   );
+}
+
+/**
+ * A transaction's commit (or abort). A clone must start from a point where the transaction had
+ * not completed: the newest point whose next xid is at or below it. An xid at or above the
+ * archive's horizon has not completed in the archived WAL yet.
+ */
+function planToXid(
+  stream: WalStream,
+  usable: UsableRestorePoint[],
+  timeline: number,
+  given: bigint,
+  exclusive: boolean,
+  horizonText: string | null,
+): RestorePlan {
+  const withXids = usable.filter((u) => u.point.nextXid);
+  if (withXids.length === 0) {
+    refuse(
+      PlanRefusal.XID_WINDOW_UNKNOWN,
+      `no restore point on timeline ${timeline} records transaction ids (points taken before this version do not); take a restore point, or target a time or LSN`,
+    );
+  }
+  const horizon = horizonText ? BigInt(horizonText) : null;
+  const newestNext = withXids.reduce((m, u) => (BigInt(u.point.nextXid!) > m ? BigInt(u.point.nextXid!) : m), 0n);
+  // a bare 32-bit xid is taken in the epoch of the archive's newest transactions
+  const reference = horizon ?? newestNext;
+  let xid = given;
+  if (given < XID_EPOCH) {
+    xid = (reference / XID_EPOCH) * XID_EPOCH + given;
+    if (xid > reference && xid >= XID_EPOCH) xid -= XID_EPOCH;
+  }
+  if (horizon !== null && xid >= horizon) {
+    refuse(
+      PlanRefusal.TARGET_OUTSIDE_WINDOW,
+      `transaction ${given} has not completed in the archived WAL (the archive's next transaction id is ${horizon})`,
+    );
+  }
+  const start = leastReplay(
+    withXids.filter((u) => BigInt(u.point.nextXid!) <= xid),
+    (u) => u.lsn,
+  );
+  if (!start) {
+    const earliest = withXids.reduce((m, u) => (BigInt(u.point.nextXid!) < BigInt(m.point.nextXid!) ? u : m));
+    refuse(
+      PlanRefusal.TARGET_OUTSIDE_WINDOW,
+      `transaction ${given} began before the earliest restore point that records transaction ids (${describePoint(earliest)}, next transaction id ${earliest.point.nextXid})`,
+    );
+  }
+  if (start.run !== stream.runs.length - 1) {
+    refuse(
+      PlanRefusal.TARGET_IN_GAP,
+      `transaction ${given} cannot be placed: ${gapAfter(stream, usable, start.run)}`,
+    );
+  }
+  const plan = basePlan(stream, timeline, start, "xid");
+  plan.recoveryTarget = { xid: xid.toString(), ...(exclusive ? { inclusive: false as const } : {}) };
+  plan.walBytesToReplay = (stream.runs[start.run]!.toLsn - start.lsn).toString();
+  plan.replayBytesUpperBound = true;
+  plan.expected = { lsn: null, time: null };
+  plan.notes.push(
+    `Recovery stops ${exclusive ? "just before" : "just after"} the commit or abort of transaction ${xid}${xid !== given ? ` (${given} in epoch ${xid / XID_EPOCH})` : ""}; it must end in the archived WAL.`,
+  );
+  return plan;
+}
+
+/** A restore point itself: recovery stops as soon as the clone is consistent, at the point's LSN. */
+function planToImmediate(
+  stream: WalStream,
+  usable: UsableRestorePoint[],
+  timeline: number,
+  restorePointId: string | null,
+  all: RestorePointRef[],
+): RestorePlan {
+  const start = restorePointId === null ? newestBy(usable, (u) => u.lsn) : usable.find((u) => u.point.id === restorePointId);
+  if (!start) {
+    const exists = all.some((p) => p.id === restorePointId);
+    refuse(
+      PlanRefusal.UNKNOWN_RESTORE_POINT,
+      exists
+        ? `restore point ${restorePointId} cannot start a recovery on timeline ${timeline} (its WAL is not in the archive)`
+        : `this cluster has no restore point ${restorePointId}`,
+    );
+  }
+  const plan = basePlan(stream, timeline, start, "immediate");
+  plan.recoveryTarget = { immediate: true };
+  plan.expected = { lsn: formatLsn(start.lsn), time: formatOptionalTimestamp(start.dataTime) };
+  return plan;
 }
 
 function planToLatest(stream: WalStream, usable: UsableRestorePoint[], timeline: number): RestorePlan {

@@ -7,8 +7,17 @@ import { z } from "zod";
 
 const ZCheckedRestoreTarget = ZRestoreTarget.superRefine((t, ctx) => {
   if (t.kind === "time" && !isTimestampParseable(t.time)) {
-    ctx.addIssue({ code: "custom", path: ["time"], params: { code: "INVALID_TARGET" }, message: "a time with an explicit zone, e.g. 2026-11-21 10:00:00Z or 2026-11-21T10:00:00+02:00" });
+    ctx.addIssue({
+      code: "custom",
+      path: ["time"],
+      params: { code: "INVALID_TARGET" },
+      message: "a time with an explicit zone, e.g. 2026-11-21 10:00:00Z or 2026-11-21T10:00:00+02:00",
+    });
   }
 });
 
-export const ZRestoreInput = z.object({ cluster: z.string().min(1), target: ZCheckedRestoreTarget, timeline: z.number().int().positive().optional() });
+export const ZRestoreInput = z.object({
+  cluster: z.string().min(1),
+  target: ZCheckedRestoreTarget,
+  timeline: z.number().int().positive().optional(),
+});
