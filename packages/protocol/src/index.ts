@@ -4,4 +4,5 @@ export * from "./messages";
 export * from "./jobs";
 export * from "./restore-target";
 export * from "./wal-catalog";
+export * from "./wal-events";
 export * from "./secrets";

@@ -5,6 +5,7 @@ import { existsSync } from "node:fs";
 import { mkdir, readdir, readFile, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { buildWalCatalog, parseTimelineHistory, parseWalFileName, type TimelineHistories, type WalCatalog, type WalSegmentInfo } from "@tideline/core";
+import type { WalFileTimes } from "../wal/events";
 import { scanSegment, type SegmentScan } from "../wal/waldump";
 
 interface CacheEntry extends SegmentScan {
@@ -17,6 +18,8 @@ export interface ArchiveView {
   histories: Record<string, string>;
   namedPoints: Array<{ name: string; lsn: string; timeline: number; time: string | null }>;
   files: string[];
+  /** Every segment file with its commit times, for reading a time range (wal/events.ts). */
+  segmentFiles: WalFileTimes[];
 }
 
 export class WalArchive {
@@ -48,6 +51,7 @@ export class WalArchive {
     const segments: WalSegmentInfo[] = [];
     const histories: Record<string, string> = {};
     const namedPoints: ArchiveView["namedPoints"] = [];
+    const segmentFiles: WalFileTimes[] = [];
     const seen = new Set<string>();
     let dirty = false;
     for (const f of files) {
@@ -87,6 +91,7 @@ export class WalArchive {
         lastCommitTime: entry.lastCommitTime,
         endLsn: parsed.partial ? (entry.endLsn ?? undefined) : undefined,
       });
+      segmentFiles.push({ file: f, timeline: parsed.timeline, segno: parsed.segno, partial: parsed.partial, firstCommitTime: entry.firstCommitTime, lastCommitTime: entry.lastCommitTime });
       for (const rp of entry.restorePoints) {
         if (!namedPoints.some((n) => n.lsn === rp.lsn && n.name === rp.name)) namedPoints.push({ ...rp, timeline: parsed.timeline });
       }
@@ -109,6 +114,6 @@ export class WalArchive {
       if (!prev || (prev.partial && !s.partial)) dedup.set(key, s);
     }
     const hist: TimelineHistories = new Map(Object.entries(histories).map(([tl, text]) => [Number(tl), parseTimelineHistory(text, Number(tl))]));
-    return { catalog: buildWalCatalog([...dedup.values()], hist, this.segSize), histories, namedPoints, files };
+    return { catalog: buildWalCatalog([...dedup.values()], hist, this.segSize), histories, namedPoints, files, segmentFiles };
   }
 }
