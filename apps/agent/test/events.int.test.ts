@@ -139,13 +139,11 @@ describe(`events: find the moment (on ${storage})`, () => {
   });
 
   it("restores to just before the DROP: the clone has the table with every row", async () => {
-    const { cloneId, jobId } = await p
-      .api()
-      .restore.create.mutate({
-        cluster: "events",
-        target: { kind: "xid", xid: dropXid, exclusive: true },
-        ttl: "1h",
-      });
+    const { cloneId, jobId } = await p.api().restore.create.mutate({
+      cluster: "events",
+      target: { kind: "xid", xid: dropXid, exclusive: true },
+      ttl: "1h",
+    });
     const job = await waitForJob(p.api(), jobId, undefined, 120_000);
     expect(job.error).toBeNull();
     const clone = await p.api().clones.get.query({ id: cloneId });

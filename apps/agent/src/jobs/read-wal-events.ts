@@ -4,7 +4,7 @@ import { formatTimestamp, parseTimestamp } from "@tideline/core";
 import type { TJobPayload, TJobResult } from "@tideline/protocol";
 import { filesForRange, WalEventCollector } from "../wal/events";
 import { dumpSegment } from "../wal/waldump";
-import { JobError, type JobContext } from "./job-context";
+import { type JobContext, JobError } from "./job-context";
 
 export async function readWalEvents(
   ctx: JobContext,

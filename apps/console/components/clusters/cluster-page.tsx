@@ -7,6 +7,7 @@ import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useEffect, useState } from "react";
 import { useMe } from "@/components/auth/use-me";
+import { FindTheMoment } from "@/components/events/find-the-moment";
 import { JobsTable } from "@/components/jobs/jobs-page";
 import { RestoreDialog, type RestoreDialogPrefill } from "@/components/restore/restore-dialog";
 import { RestorePointsTable, TakeRestorePoint } from "@/components/restore-points/restore-points-table";
@@ -119,6 +120,14 @@ function ClusterView({ cluster }: { cluster: TClusterDetail }) {
             commit the storage host has in its WAL archive, not at “now”.
           </p>
         </Panel>
+
+        <FindTheMoment
+          cluster={cluster.name}
+          zone={zone}
+          window={win.data}
+          disabled={!protectedNow}
+          onRestore={({ xid, timeline }) => setRestore({ xid, timeline })}
+        />
 
         <Panel>
           <PanelTitle
