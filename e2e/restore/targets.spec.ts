@@ -17,7 +17,7 @@ test("restore to a restore point itself, and to just before a transaction", asyn
 
   await signIn(page);
   await page.goto(`/clusters/${CLUSTER}`);
-  await page.getByTestId("restore-point-restore").last().click();
+  await page.locator(`[data-testid="restore-point-row"][data-id="${newest.id}"]`).getByTestId("restore-point-restore").click();
   const dialog = page.getByTestId("restore-dialog");
   await expect(dialog.getByTestId("target-kind-immediate")).toHaveAttribute("aria-checked", "true");
   await expect(dialog.getByTestId("restore-point-pick")).toHaveValue(newest.id);

@@ -8,9 +8,10 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import yargs, { type Argv, type Options } from "yargs";
 import { hideBin } from "yargs/helpers";
+import { events } from "./commands/events";
 import { agentsList, clustersList, enrollTokenCreate, jobsList, jobsShow, waitForJob } from "./commands/listings";
 import { clustersAdd, clustersShow, restorePointsList, retention, snapshot, storageList, windowShow } from "./commands/protection";
-import { clonesList, disasterRecovery, drillRun, restore } from "./commands/restore";
+import { clonesList, disasterRecovery, drillRun, restore, restoreTable } from "./commands/restore";
 import { tokensCreate, usersCreate, usersList } from "./commands/users";
 import { connect } from "./connection";
 import { CliError, describeError, printJson } from "./output";
@@ -63,7 +64,9 @@ const META: Record<string, [string, string[]?]> = {
   "restore-points list": ["A cluster's restore points: LSN, redo LSN, time, size", ["cluster"]],
   retention: ["What the retention policy keeps and prunes (--dry-run: only show it)", ["cluster"]],
   restore: ["Restore to a time, LSN, transaction, named point, restore point or the latest: a running clone (--dry-run: the plan only)", ["cluster"]],
+  "restore-table": ["Tables (or a whole database) as they were at a target, loaded into the running primary under new names", ["cluster"]],
   "restore-dr": ["Disaster recovery: a full copy recovered into an empty directory on an agent", ["cluster"]],
+  events: ["What the archived WAL says happened between --from and --to: commits, aborts, drops, truncates, restore points (find the moment to restore to just before)", ["cluster"]],
   "clones list": ["Clones: owner, target, state, address, time left"],
   "clones destroy": ["Destroy a clone and its dataset", ["id"]],
   "clones extend": ["Give a clone more time (--ttl 4h)", ["id"]],
@@ -105,11 +108,20 @@ const OPTION_HELP: Record<string, string> = {
   "restore-point": "restore exactly this restore point (its LSN, nothing replayed past it)",
   exclusive: "stop just before the target (time, LSN or xid) instead of just after it",
   name: "a restore point name made with pg_create_restore_point()",
+  table: "a table to restore, SCHEMA.NAME (repeat for more)",
+  into: "its new name on the primary, SCHEMA.NAME (one per --table; default NAME_restored)",
+  db: "the database the tables are in (default postgres)",
+  database: "restore this whole database instead of tables (as NAME_restored, or --into-database)",
+  "into-database": "load into this database on the primary",
+  replace: "replace an existing table or database of that name (otherwise refused)",
   ttl: "lifetime of the clone (e.g. 4h, 2d)",
   "snapshot-every": "restore point cadence: 15m, 1h or a cron expression",
   "snapshot-wal": "also a restore point every this much WAL (256MB, 1GiB, off)",
   "time-zone": "IANA zone the cron schedules are read in (Europe/Berlin; default UTC)",
   retention: "e.g. keepLast=10,hourly=24,daily=7,weekly=4,monthly=6,windowDays=14",
+  from: "start of the range, with its zone (e.g. '2026-11-21 10:00:00+01'); events take --to as its end",
+  destructive: "only drops, truncates, rewrites, dropped databases and restore points",
+  limit: "at most this many rows (events: the oldest 1000 by default, and says when there were more)",
 };
 
 /** Where to restore to: the same flags for restore and restore-dr (see commands/restore.ts targetFrom). */
@@ -216,9 +228,26 @@ const commands: Record<string, Spec> = {
     { ...TARGET_OPTIONS, ttl: { type: "string" }, wait: { type: "boolean" }, "dry-run": { type: "boolean" } },
     ({ values, positionals }) => restore(api(values), need(positionals[0], "tideline restore CLUSTER (--to TIME | --lsn LSN | --xid XID | --name N | --immediate | --restore-point ID | --latest) [--exclusive] [--ttl 4h] [--wait] [--dry-run]"), values as never, Boolean(values.json)),
   ),
+  "restore-table": withApi(
+    {
+      ...TARGET_OPTIONS,
+      table: { type: "string", multiple: true },
+      into: { type: "string", multiple: true },
+      db: { type: "string" },
+      database: { type: "string" },
+      "into-database": { type: "string" },
+      replace: { type: "boolean" },
+      wait: { type: "boolean" },
+    },
+    ({ values, positionals }) =>
+      restoreTable(api(values), need(positionals[0], "tideline restore-table CLUSTER --to TIME --table SCHEMA.NAME [--into SCHEMA.NEW] [--wait]"), values as never, Boolean(values.json)),
+  ),
   "restore-dr": withApi(
     { ...TARGET_OPTIONS, agent: { type: "string" }, "target-dir": { type: "string" }, port: { type: "string" }, pause: { type: "boolean" }, wait: { type: "boolean" } },
     ({ values, positionals }) => disasterRecovery(api(values), need(positionals[0], "tideline restore-dr CLUSTER …"), values as never, Boolean(values.json)),
+  ),
+  events: withApi({ from: { type: "string" }, to: { type: "string" }, limit: { type: "string" }, destructive: { type: "boolean" } }, ({ values, positionals }) =>
+    events(api(values), need(positionals[0], "tideline events CLUSTER --from TIME --to TIME [--destructive] [--limit N]"), values as never, Boolean(values.json)),
   ),
   "clones list": withApi({}, ({ values }) => clonesList(api(values), Boolean(values.json))),
   "clones destroy": withApi({}, async ({ values, positionals }) => {

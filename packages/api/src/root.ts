@@ -29,12 +29,14 @@ import { applyRetentionRoute, previewRetentionRoute } from "./routes/retention/p
 import { configureStorageRoute } from "./routes/storage/configure-storage";
 import { listStorageRoute } from "./routes/storage/list-storage";
 import { getWindowRoute } from "./routes/window/get-window";
+import { searchWalEventsRoute } from "./routes/wal/search-wal-events";
 import { getCloneRoute, listClonesRoute } from "./routes/clones/list-clones";
 import { destroyCloneRoute, extendCloneRoute, protectCloneRoute } from "./routes/clones/manage-clone";
 import { configureDrillRoute, listDrillsRoute, runDrillRoute } from "./routes/drills/drills";
 import { createDrRestoreRoute } from "./routes/restore/create-dr-restore";
 import { createRestoreRoute } from "./routes/restore/create-restore";
 import { planRestoreRoute } from "./routes/restore/plan-restore";
+import { restoreTableRoute } from "./routes/restore/restore-table";
 import { createWebhookRoute, deleteWebhookRoute, listDeliveriesRoute, listWebhooksRoute, testWebhookRoute } from "./routes/webhooks/webhooks";
 import { createUserRoute } from "./routes/users/create-user";
 import { listUsersRoute } from "./routes/users/list-users";
@@ -46,7 +48,7 @@ export const appRouter = router({
   restorePoints: router({ list: listRestorePointsRoute, names: listRestorePointNamesRoute, create: createRestorePointRoute }),
   retention: router({ preview: previewRetentionRoute, run: applyRetentionRoute }),
   storage: router({ list: listStorageRoute, configure: configureStorageRoute }),
-  restore: router({ plan: planRestoreRoute, create: createRestoreRoute, disasterRecovery: createDrRestoreRoute }),
+  restore: router({ plan: planRestoreRoute, create: createRestoreRoute, disasterRecovery: createDrRestoreRoute, table: restoreTableRoute }),
   clones: router({ list: listClonesRoute, get: getCloneRoute, destroy: destroyCloneRoute, extend: extendCloneRoute, protect: protectCloneRoute }),
   drills: router({ run: runDrillRoute, configure: configureDrillRoute, list: listDrillsRoute }),
   webhooks: router({ list: listWebhooksRoute, create: createWebhookRoute, remove: deleteWebhookRoute, test: testWebhookRoute, deliveries: listDeliveriesRoute }),
@@ -55,6 +57,7 @@ export const appRouter = router({
   users: router({ list: listUsersRoute, create: createUserRoute }),
   audit: router({ list: listAuditRoute }),
   live: router({ onChange: onChangeRoute }),
+  wal: router({ events: searchWalEventsRoute }),
 });
 
 export type AppRouter = typeof appRouter;

@@ -2,8 +2,12 @@
 // The coordinator validates a payload when the job is created, the agent again when it runs it.
 import { z } from "zod";
 import { ZFullXid, ZRecoveryTarget } from "./restore-target";
+import { ZWalEventsPayload, ZWalEventsResult } from "./wal-events";
 
 const ZIdent = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, "lowercase letters, digits, - and _ only");
+
+/** A PostgreSQL identifier Tideline writes into SQL and command lines: letters, digits, _ and $, at most 63 bytes. */
+export const ZSqlName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_$]{0,62}$/, "a plain SQL name: letters, digits, _ and $ (no quotes, dots or ;)");
 
 export const ZClusterTarget = z.object({
   pgdata: z.string().min(1),
@@ -184,6 +188,34 @@ export const JobKinds = {
     }),
     result: z.object({ dataDir: z.string(), port: z.number().int(), reachedLsn: z.string().nullable(), reachedTime: z.string().nullable(), seconds: z.number(), bytesCopied: z.number() }),
   },
+  /**
+   * Database agent: tables (or a whole database) from a clone at the target, loaded into the
+   * running primary under new names; never over an existing table or database unless `replace`.
+   */
+  "table.restore": {
+    payload: z.object({
+      cloneId: z.string(),
+      clusterId: z.string(),
+      cluster: ZIdent,
+      /** The primary, on this agent's host (local socket, as the service user). */
+      primary: z.object({ pgdata: z.string(), port: z.number().int(), version: z.number().int().nullable() }),
+      /** The clone, reached over the network with its own login (the password is a job secret). */
+      source: z.object({ host: z.string(), port: z.number().int(), user: z.string(), password: z.string().min(12).max(200) }),
+      /** The database the tables are in (and are loaded into, unless `intoDatabase`). */
+      database: ZSqlName,
+      tables: z.array(z.object({ schema: ZSqlName, name: ZSqlName, intoSchema: ZSqlName, intoName: ZSqlName })).max(100),
+      /** A whole database instead of tables: restored as `intoDatabase`. */
+      wholeDatabase: z.boolean(),
+      intoDatabase: ZSqlName,
+      replace: z.boolean(),
+    }),
+    result: z.object({
+      tables: z.array(z.object({ from: z.string(), into: z.string(), rows: z.number().int() })),
+      database: z.string(),
+      bytes: z.number(),
+      seconds: z.number(),
+    }),
+  },
   /** Storage agent: dataset properties of a pool's tideline root, inherited by every cluster's datasets. */
   "storage.configure": {
     payload: z.object({
@@ -194,6 +226,8 @@ export const JobKinds = {
     }),
     result: z.object({ dataset: z.string(), properties: z.record(z.string(), z.string()) }),
   },
+  /** Storage agent: what the archived WAL says happened in a time range (pg_waldump), to restore to just before it. */
+  "wal.events": { payload: ZWalEventsPayload, result: ZWalEventsResult },
   /** Waits; used to exercise leases and cancellation without touching a cluster. */
   "diag.sleep": {
     payload: z.object({ seconds: z.number().min(0).max(3600), marker: z.string().optional() }),

@@ -13,6 +13,8 @@ export const JOB_SECRET_FIELDS: Partial<Record<TJobKind, readonly string[]>> = {
   "clone.create": ["password"],
   "drill.run": ["password"],
   "restore.dr": ["password"],
+  // the clone's login that a table restore dumps from
+  "table.restore": ["source.password"],
 };
 
 export const REDACTED = "********";

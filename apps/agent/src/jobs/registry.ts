@@ -6,10 +6,12 @@ import { configureStorage } from "./configure-storage";
 import { restoreToCloneJob } from "./restore-to-clone";
 import { destroyClone } from "./destroy-clone";
 import { restoreDr } from "./restore-dr";
+import { restoreTable } from "./restore-table";
 import { runDrill } from "./run-drill";
 import { createRestorePoint } from "./create-restore-point";
 import { diagSleep } from "./diag-sleep";
 import { inspectCluster } from "./inspect-cluster";
+import { readWalEvents } from "./read-wal-events";
 import type { TJobKind } from "@tideline/protocol";
 import type { JobHandler } from "./job-context";
 import { protectCluster } from "./protect-cluster";
@@ -28,6 +30,8 @@ export const jobHandlers: { [K in TJobKind]: JobHandler<K> } = {
   "clone.destroy": destroyClone,
   "drill.run": runDrill,
   "restore.dr": restoreDr,
+  "table.restore": restoreTable,
   "storage.configure": configureStorage,
+  "wal.events": readWalEvents,
   "diag.sleep": diagSleep,
 };

@@ -12,6 +12,19 @@ export interface LocalTarget {
   binDir?: string;
   database?: string;
   user?: string;
+  /** Given to libpq through PGPASSWORD, never on a command line. */
+  password?: string;
+}
+
+/** A client program's environment (`base`, the service user's): plus PGPASSWORD when the target has a password. */
+export function clientEnv(t: Pick<LocalTarget, "password">, base: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return t.password ? { ...base, PGPASSWORD: t.password } : base;
+}
+
+/** How client programs run: as the service user (peer authentication), with the target's password if any. */
+function asClient(t: LocalTarget) {
+  const svc = asServiceUser(resolveServiceUser());
+  return { ...svc, env: clientEnv(t, svc.env) };
 }
 
 export class QueryError extends Error {
@@ -27,7 +40,7 @@ export async function psqlRows<T = Record<string, unknown>>(t: LocalTarget, sql:
   const bin = path.join(t.binDir ?? findBinDir(), "psql");
   const wrapped = `SELECT row_to_json(q)::text FROM (${sql.trim().replace(/;$/, "")}) q`;
   const args = ["-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", ...connArgs(t), "-c", wrapped];
-  const r = await run(bin, args, { ...asServiceUser(resolveServiceUser()), timeoutMs: opts.timeoutMs ?? 60_000, allowFail: true });
+  const r = await run(bin, args, { ...asClient(t), timeoutMs: opts.timeoutMs ?? 60_000, allowFail: true });
   if (r.code !== 0) throw classify(r.stderr);
   return r.stdout
     .split("\n")
@@ -43,7 +56,7 @@ export async function psqlExec(t: LocalTarget, sql: string, opts: { timeoutMs?: 
   const bin = path.join(t.binDir ?? findBinDir(), "psql");
   const args = ["-X", "-q", "-v", "ON_ERROR_STOP=1", ...connArgs(t), ...(opts.secret ? ["-f", "-"] : ["-c", sql])];
   const r = await run(bin, args, {
-    ...asServiceUser(resolveServiceUser()),
+    ...asClient(t),
     timeoutMs: opts.timeoutMs ?? 300_000,
     allowFail: true,
     ...(opts.secret ? { input: sql } : {}),
@@ -54,6 +67,7 @@ export async function psqlExec(t: LocalTarget, sql: string, opts: { timeoutMs?: 
 export function connArgs(t: LocalTarget): string[] {
   if (t.conninfo) return ["-d", t.conninfo];
   const args = ["-p", String(t.port ?? 5432), "-d", t.database ?? "postgres", "-U", t.user ?? "postgres"];
+  if (t.password) args.push("-w"); // never prompt: the password comes from PGPASSWORD
   if (t.host) args.push("-h", t.host);
   return args;
 }

@@ -96,3 +96,59 @@ export async function drillRun(client: ApiClient, cluster: string, wait: boolean
   if (json) return printJson({ ...r, state: job.state, result, error: job.error });
   process.stdout.write(`drill ${result?.passed ? "PASSED" : "FAILED"}\n`);
 }
+
+export type TableRestoreFlags = TargetFlags & {
+  table?: string[];
+  into?: string[];
+  db?: string;
+  database?: string;
+  "into-database"?: string;
+  replace?: boolean;
+  wait?: boolean;
+};
+
+/** Tables (or a whole database) as they were at the target, loaded into the primary under new names. */
+export async function restoreTable(client: ApiClient, cluster: string, f: TableRestoreFlags, json: boolean) {
+  const target = targetFrom(f);
+  const tables = f.table ?? [];
+  const into = f.into ?? [];
+  if (f.database && tables.length) throw new CliError("USAGE", "give --table (one or more) or --database NAME, not both", 2);
+  if (!f.database && !tables.length) throw new CliError("USAGE", "give --table SCHEMA.NAME (one or more) or --database NAME", 2);
+  if (into.length && into.length !== tables.length) throw new CliError("USAGE", "give one --into per --table, in the same order", 2);
+  const started = performance.now();
+  const r = await client.restore.table.mutate({
+    cluster,
+    target,
+    timeline: f.timeline ? Number(f.timeline) : undefined,
+    database: f.database ?? f.db ?? "postgres",
+    tables: tables.map((t, i) => ({ table: t, ...(into[i] ? { into: into[i] } : {}) })),
+    wholeDatabase: Boolean(f.database),
+    intoDatabase: f["into-database"],
+    replace: Boolean(f.replace),
+  });
+  const planned = r.tables.length ? r.tables.map((t) => `${t.from} → ${t.into}`).join(", ") : `database → ${r.intoDatabase}`;
+  if (!f.wait) {
+    if (json) return printJson(r);
+    process.stdout.write(`restoring ${planned}: clone ${r.cloneId} is being created (job ${r.jobId}); follow with: tideline clones show ${r.cloneId}\n`);
+    return;
+  }
+  const cloneJob = await waitForJob(client, r.jobId, { quiet: json });
+  if (cloneJob.state !== "succeeded") throw new CliError(cloneJob.error?.code ?? "RESTORE_FAILED", cloneJob.error?.message ?? "the clone could not be made");
+  // the load job is queued when the clone is ready
+  let loadJobId: string | null = null;
+  for (let i = 0; !loadJobId && i < 400; i++) {
+    const clone = await client.clones.get.query({ id: r.cloneId });
+    loadJobId = clone.followUp?.jobId ?? null;
+    if (!loadJobId && clone.followUp?.state === "failed") throw new CliError(clone.followUp.error?.code ?? "TABLE_RESTORE_FAILED", clone.followUp.error?.message ?? "the table restore failed");
+    if (!loadJobId) await new Promise((res) => setTimeout(res, 250));
+  }
+  if (!loadJobId) throw new CliError("TABLE_RESTORE_STUCK", `the load job for clone ${r.cloneId} was not queued`);
+  const load = await waitForJob(client, loadJobId, { quiet: json });
+  if (load.state !== "succeeded") throw new CliError(load.error?.code ?? "TABLE_RESTORE_FAILED", load.error?.message ?? "the load failed");
+  const result = load.result as { tables: Array<{ from: string; into: string; rows: number }>; database: string; bytes: number; seconds: number };
+  const out = { ...result, jobId: loadJobId, cloneId: r.cloneId, seconds: Math.round(((performance.now() - started) / 1000) * 100) / 100 };
+  if (json) return printJson(out);
+  if (result.tables.length) printTable(result.tables.map((t) => ({ ...t, rows: String(t.rows) })), ["from", "into", "rows"]);
+  else process.stdout.write(`database restored as ${result.database}\n`);
+  process.stdout.write(`${formatBytes(result.bytes)} copied in ${out.seconds} s; the clone is being destroyed\n`);
+}

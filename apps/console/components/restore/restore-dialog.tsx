@@ -10,7 +10,7 @@ import { useMe } from "@/components/auth/use-me";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { ErrorText } from "@/components/ui/error-text";
-import { selectClass } from "@/components/ui/form";
+import { inputClass, selectClass } from "@/components/ui/form";
 import { DEFAULT_TTL, TTL_OPTIONS } from "@/lib/clones";
 import { nameChoices } from "@/lib/restore-point-names";
 import { formatInZone, timeMs, type Zone } from "@/lib/time-input";
@@ -18,6 +18,7 @@ import { type TWindow, useTRPC } from "@/lib/trpc";
 import { isSettled, useDebounced } from "@/lib/use-debounced";
 import { PlanRefusal, PlanView } from "./plan-view";
 import { RestoreProgress } from "./restore-progress";
+import { TableRestoreProgress } from "./table-restore-progress";
 import { buildTarget, TargetInput, type TargetForm } from "./target-input";
 
 export interface RestoreDialogPrefill {
@@ -27,6 +28,8 @@ export interface RestoreDialogPrefill {
   lsn?: string | null;
   /** A restore point picked ("Restore to here…"): restore exactly that point. */
   restorePointId?: string | null;
+  /** A transaction found in the WAL ("Restore to just before this"): restore to just before its commit. */
+  xid?: string | null;
   timeline?: number | null;
 }
 
@@ -86,13 +89,13 @@ function RestoreForm({
   const trpc = useTRPC();
   const { can } = useMe();
   const [target, setTarget] = useState<TargetForm>(() => ({
-    kind: request.restorePointId ? "immediate" : request.lsn ? "lsn" : "time",
+    kind: request.restorePointId ? "immediate" : request.xid ? "xid" : request.lsn ? "lsn" : "time",
     time: formatInZone(initialTime(request, w), zone),
     lsn: request.lsn ?? "",
-    xid: "",
+    xid: request.xid ?? "",
     name: "",
     restorePointId: request.restorePointId ?? "",
-    exclusive: false,
+    exclusive: Boolean(request.xid),
   }));
   const [timeline, setTimeline] = useState<number | null>(request.timeline ?? null);
   const [ttl, setTtl] = useState<string>(DEFAULT_TTL);
@@ -115,11 +118,21 @@ function RestoreForm({
     trpc.restorePoints.names.queryOptions(target.kind === "name" ? { cluster } : skipToken, { retry: false }),
   );
   // the cluster's restore points, offered for the "restore point" target
-  const points = useQuery(trpc.restorePoints.list.queryOptions(target.kind === "immediate" ? { cluster } : skipToken));
+  const points = useQuery(
+    trpc.restorePoints.list.queryOptions(target.kind === "immediate" ? { cluster } : skipToken),
+  );
 
   const create = useMutation(trpc.restore.create.mutationOptions());
+  const restoreTables = useMutation(trpc.restore.table.mutationOptions());
+  // what to restore: the whole cluster as a running clone, or tables loaded into the primary
+  const [what, setWhat] = useState<"clone" | "tables">("clone");
+  const [tables, setTables] = useState({ list: "", into: "", database: "postgres", replace: false });
+  const tableList = tables.list.split(/[\s,]+/).filter(Boolean);
   if (create.data) {
     return <RestoreProgress cloneId={create.data.cloneId} jobId={create.data.jobId} zone={zone} />;
+  }
+  if (restoreTables.data) {
+    return <TableRestoreProgress cloneId={restoreTables.data.cloneId} jobId={restoreTables.data.jobId} />;
   }
 
   const timelines = (w?.timelines ?? []).map((t) => t.timeline);
@@ -128,7 +141,20 @@ function RestoreForm({
       className="space-y-3"
       onSubmit={(e) => {
         e.preventDefault();
-        if (input && current && plan.data && !plan.error) create.mutate({ ...input, ttl });
+        if (!input || !current || !plan.data || plan.error) return;
+        if (what === "clone") create.mutate({ ...input, ttl });
+        else if (tableList.length)
+          restoreTables.mutate({
+            ...input,
+            database: tables.database.trim() || "postgres",
+            tables: tableList.map((t, i) => ({
+              table: t,
+              ...(i === 0 && tableList.length === 1 && tables.into.trim()
+                ? { into: tables.into.trim() }
+                : {}),
+            })),
+            replace: tables.replace,
+          });
       }}
       data-testid="restore-form"
     >
@@ -142,6 +168,77 @@ function RestoreForm({
         points={points.data ? [...points.data].reverse() : null}
         error={built.ok ? null : built.error}
       />
+      {can("operator") && (
+        <fieldset className="space-y-2" data-testid="restore-what">
+          <legend className="mb-1 font-medium">What to restore</legend>
+          <div className="flex flex-wrap gap-4">
+            <label className="flex items-center gap-2">
+              <input
+                type="radio"
+                name="restore-what"
+                checked={what === "clone"}
+                onChange={() => setWhat("clone")}
+                data-testid="restore-what-clone"
+              />
+              the whole cluster, as a running clone
+            </label>
+            <label className="flex items-center gap-2">
+              <input
+                type="radio"
+                name="restore-what"
+                checked={what === "tables"}
+                onChange={() => setWhat("tables")}
+                data-testid="restore-what-tables"
+              />
+              tables, loaded into the running primary under new names
+            </label>
+          </div>
+          {what === "tables" && (
+            <div className="flex flex-wrap gap-3">
+              <label className="flex flex-col gap-1">
+                Tables <span className="text-[12px] text-zinc-500">SCHEMA.NAME, comma-separated</span>
+                <input
+                  className={`${inputClass} w-64 font-mono`}
+                  value={tables.list}
+                  onChange={(e) => setTables({ ...tables, list: e.target.value })}
+                  placeholder="public.orders"
+                  data-testid="restore-tables"
+                />
+              </label>
+              {tableList.length <= 1 && (
+                <label className="flex flex-col gap-1">
+                  Into <span className="text-[12px] text-zinc-500">default NAME_restored</span>
+                  <input
+                    className={`${inputClass} w-56 font-mono`}
+                    value={tables.into}
+                    onChange={(e) => setTables({ ...tables, into: e.target.value })}
+                    placeholder="public.orders_restored"
+                    data-testid="restore-tables-into"
+                  />
+                </label>
+              )}
+              <label className="flex flex-col gap-1">
+                Database
+                <input
+                  className={`${inputClass} w-40 font-mono`}
+                  value={tables.database}
+                  onChange={(e) => setTables({ ...tables, database: e.target.value })}
+                  data-testid="restore-tables-database"
+                />
+              </label>
+              <label className="flex items-center gap-2 self-end pb-1.5">
+                <input
+                  type="checkbox"
+                  checked={tables.replace}
+                  onChange={(e) => setTables({ ...tables, replace: e.target.checked })}
+                  data-testid="restore-tables-replace"
+                />
+                replace an existing table of that name
+              </label>
+            </div>
+          )}
+        </fieldset>
+      )}
       <div className="flex flex-wrap gap-4">
         <label className="flex items-center gap-2">
           Timeline
@@ -159,7 +256,7 @@ function RestoreForm({
             ))}
           </select>
         </label>
-        {can("operator") && (
+        {can("operator") && what === "clone" && (
           <label className="flex items-center gap-2">
             Clone lives for
             <select
@@ -190,16 +287,27 @@ function RestoreForm({
         )}
       </div>
 
-      <ErrorText error={create.error} />
+      <ErrorText error={create.error ?? restoreTables.error} />
       <div className="flex items-center justify-end gap-2 border-t border-zinc-200 pt-3 dark:border-zinc-800">
         {can("operator") ? (
           <Button
             type="submit"
             variant="primary"
-            disabled={!current || !plan.data || !!plan.error || create.isPending}
+            disabled={
+              !current ||
+              !plan.data ||
+              !!plan.error ||
+              create.isPending ||
+              restoreTables.isPending ||
+              (what === "tables" && tableList.length === 0)
+            }
             data-testid="restore-submit"
           >
-            {create.isPending ? "Starting…" : "Restore"}
+            {create.isPending || restoreTables.isPending
+              ? "Starting…"
+              : what === "tables"
+                ? "Restore tables"
+                : "Restore"}
           </Button>
         ) : (
           <p className="text-[12px] text-zinc-500" data-testid="restore-viewer-note">

@@ -2,6 +2,7 @@
 // for operators, admins and the clone's owner.
 import { z } from "zod";
 import type { Caller } from "../context";
+import { ZTableRestoreFollowUp } from "../restore/table-restore";
 
 export const ZCloneOutput = z.object({
   id: z.string(),
@@ -26,6 +27,8 @@ export const ZCloneOutput = z.object({
   readyAt: z.date().nullable(),
   jobId: z.string().nullable(),
   error: z.unknown(),
+  /** A table restore riding on this clone: its tables, the job that loads them, and how it ended. */
+  followUp: ZTableRestoreFollowUp.nullable(),
 });
 export type TCloneOutput = z.infer<typeof ZCloneOutput>;
 
@@ -53,6 +56,7 @@ export interface CloneRow {
   readyAt: Date | null;
   jobId: string | null;
   error: unknown;
+  followUp: unknown;
 }
 
 export function toCloneOutput(c: CloneRow, caller: Caller, owners: Map<string, string>): TCloneOutput {
@@ -83,5 +87,6 @@ export function toCloneOutput(c: CloneRow, caller: Caller, owners: Map<string, s
     readyAt: c.readyAt,
     jobId: c.jobId,
     error: c.error,
+    followUp: c.followUp ? ZTableRestoreFollowUp.parse(c.followUp) : null,
   };
 }

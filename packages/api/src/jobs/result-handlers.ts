@@ -9,6 +9,8 @@ import { evaluateRetention } from "../retention/evaluate-retention";
 import { createJob } from "./create-job";
 import { notify } from "../notifications/notify";
 import { recordDrillResult } from "../drills/start-drill";
+import { audit } from "../audit/audit";
+import { finishTableLoad, startTableLoad } from "../restore/table-restore";
 import type { Services } from "../context";
 import { AppError } from "../errors";
 
@@ -89,6 +91,14 @@ const handlers: { [K in TJobKind]?: ResultHandler<K> } = {
     await c.bus.publish({ entity: "clone", id: r.cloneId, clusterId: job.clusterId, state: "ready" });
     await recordCloneRate(c, r.cloneId, r).catch((err: Error) => c.log.warn("could not record the clone's replay rate", { cloneId: r.cloneId, error: err.message }));
     notify(c, "clone.ready", { cloneId: r.cloneId, clusterId: job.clusterId, reachedTime: r.reachedTime, seconds: r.seconds });
+    const clone = await c.db.clone.findUnique({ where: { id: r.cloneId } });
+    if (clone?.followUp) await startTableLoad(c, clone);
+    return r;
+  },
+  "table.restore": async (c, job, r) => {
+    const { cloneId } = JobKinds["table.restore"].payload.pick({ cloneId: true }).parse(job.payload);
+    await finishTableLoad(c, cloneId, { result: r });
+    await audit(c, null, "restore.table", { clusterId: job.clusterId, target: cloneId, details: { tables: r.tables, database: r.database } });
     return r;
   },
   "clone.destroy": async (c, job, r) => {
@@ -144,7 +154,13 @@ export async function handleJobFailure(c: Services, job: FinishedJob, error: { c
   if (job.kind === "clone.create") {
     const { cloneId } = job.payload as { cloneId: string };
     await c.db.clone.update({ where: { id: cloneId }, data: { state: "failed", error, port: null } }).catch(() => {});
+    await finishTableLoad(c, cloneId, { error }).catch(() => {});
     await c.bus.publish({ entity: "clone", id: cloneId, clusterId: job.clusterId, state: "failed" });
+    return;
+  }
+  if (job.kind === "table.restore") {
+    const { cloneId } = job.payload as { cloneId: string };
+    await finishTableLoad(c, cloneId, { error }).catch((err: Error) => c.log.warn("table restore cleanup failed", { cloneId, error: err.message }));
     return;
   }
   if (job.kind === "drill.run") {

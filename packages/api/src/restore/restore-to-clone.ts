@@ -13,7 +13,7 @@ import { parseTtl } from "../clones/ttl";
 export async function restoreToClone(
   c: Services,
   caller: Caller | null,
-  input: { clusterId: string; target: TRestoreTarget; timeline?: number; ttl?: string; purpose?: "restore" | "drill" },
+  input: { clusterId: string; target: TRestoreTarget; timeline?: number; ttl?: string; purpose?: "restore" | "drill" | "table-restore"; followUp?: object },
 ) {
   const plan = await planForCluster(c, input.clusterId, input.target, input.timeline);
   const cluster = plan.cluster;
@@ -29,6 +29,7 @@ export async function restoreToClone(
       agentId: cluster.storageAgentId,
       ownerId: caller?.id ?? null,
       purpose: input.purpose ?? "restore",
+      ...(input.followUp ? { followUp: input.followUp } : {}),
       target: input.target,
       plan: { recoveryTarget: plan.recoveryTarget, timeline: plan.timeline, endOfWal: plan.endOfWal, expected: plan.expected, notes: plan.notes, walBytesToReplay: plan.walBytesToReplay },
       state: "creating",
