@@ -99,7 +99,7 @@ describe(`events: find the moment (on ${storage})`, () => {
     expect(destructive.events.map((e) => e.xid)).toEqual([dropXid, truncateXid]);
   });
 
-  it("lists the same in the CLI's --json, and refuses a time without a zone", async () => {
+  it("lists the same in the CLI (--json and the table), and refuses a time without a zone", async () => {
     const out = (await tidelineJson(
       p.coord.url,
       p.inv.adminToken,
@@ -111,6 +111,23 @@ describe(`events: find the moment (on ${storage})`, () => {
       to,
     )) as TWalEventsResult;
     expect(out.events.find((e) => e.kind === "drop-relation")).toMatchObject({ xid: dropXid });
+    // for people: a table with the DROP standing out, and the command that undoes it
+    const table = await tidelineCli([
+      "events",
+      "events",
+      "--from",
+      from,
+      "--to",
+      to,
+      "--destructive",
+      "--url",
+      p.coord.url,
+      "--token",
+      p.inv.adminToken,
+    ]);
+    expect(table.code).toBe(0);
+    expect(table.stdout).toMatch(new RegExp(`^\\S+ \\S+ UTC\\s+${dropXid}\\s+DROP-RELATION\\s`, "m"));
+    expect(table.stdout).toContain(`tideline restore events --xid ${dropXid} --exclusive`);
     const bad = await tidelineCli([
       "events",
       "events",

@@ -12,7 +12,7 @@ import { Button } from "@/components/ui/button";
 import { ErrorText } from "@/components/ui/error-text";
 import { inputClass } from "@/components/ui/form";
 import { EmptyState, Panel } from "@/components/ui/page";
-import { formatInZone, parseInZone, timeMs, type Zone } from "@/lib/time-input";
+import { formatInZone, parseInZone, timeMs, type Zone, zoneLabel } from "@/lib/time-input";
 import { type TWindow, useTRPC } from "@/lib/trpc";
 
 const HOUR_MS = 3_600_000;
@@ -88,7 +88,7 @@ export function FindTheMoment({
       <p className="mb-3 text-[12px] text-zinc-500">
         What the archived WAL says happened: commits and aborts with their transaction id, and the drops,
         truncates and databases dropped that a restore can undo.
-        {zone === "utc" ? " Times in UTC." : " Times in your browser's zone."}
+        {` Times in ${zoneLabel(zone)}.`}
       </p>
       <form
         className="flex flex-wrap items-end gap-3"
