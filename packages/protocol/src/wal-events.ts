@@ -70,7 +70,7 @@ export const ZWalEventsResult = z.object({
   events: z.array(ZWalEvent),
   /** More events matched than `limit`: the first `limit` (oldest first) are returned. */
   truncated: z.boolean(),
-  /** Everything that matched in the range, also what `limit` or `destructiveOnly` left out. */
+  /** What matched in the WAL read, also what `destructiveOnly` left out; once `truncated`, reading stopped there. */
   counts: z.object({
     commits: z.number().int(),
     aborts: z.number().int(),
