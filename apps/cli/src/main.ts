@@ -11,7 +11,7 @@ import { hideBin } from "yargs/helpers";
 import { events } from "./commands/events";
 import { agentsList, clustersList, enrollTokenCreate, jobsList, jobsShow, waitForJob } from "./commands/listings";
 import { clustersAdd, clustersShow, restorePointsList, retention, snapshot, storageList, windowShow } from "./commands/protection";
-import { clonesList, disasterRecovery, drillRun, restore, restoreTable } from "./commands/restore";
+import { clonesList, disasterRecovery, drillRun, restore, restoreTable, targetFrom } from "./commands/restore";
 import { tokensCreate, usersCreate, usersList } from "./commands/users";
 import { connect } from "./connection";
 import { CliError, describeError, printJson } from "./output";
@@ -72,6 +72,8 @@ const META: Record<string, [string, string[]?]> = {
   "clones extend": ["Give a clone more time (--ttl 4h)", ["id"]],
   "clones protect": ["Keep a clone whatever its TTL", ["id"]],
   "clones unprotect": ["Let a clone expire again", ["id"]],
+  "clones reset": ["The same clone (address, password) recovered to another moment", ["id"]],
+  "clones copy": ["A clone of a clone: its current data, changes included, as a new clone", ["id"]],
   "drills run": ["A restore drill now: clone, check, destroy", ["cluster"]],
   "users create": ["Create a user (admin): NAME or EMAIL, --role viewer|operator|admin", ["name"]],
   "users list": ["Users and their roles (admin)"],
@@ -117,6 +119,7 @@ const OPTION_HELP: Record<string, string> = {
   ttl: "lifetime of the clone (e.g. 4h, 2d)",
   "snapshot-every": "restore point cadence: 15m, 1h or a cron expression",
   "snapshot-wal": "also a restore point every this much WAL (256MB, 1GiB, off)",
+  "clone-idle": "destroy clones with no client connected for this long (30m, 2h; off), unless protected",
   "time-zone": "IANA zone the cron schedules are read in (Europe/Berlin; default UTC)",
   retention: "e.g. keepLast=10,hourly=24,daily=7,weekly=4,monthly=6,windowDays=14",
   from: "start of the range, with its zone (e.g. '2026-11-21 10:00:00+01'); events take --to as its end",
@@ -197,13 +200,14 @@ const commands: Record<string, Spec> = {
     ({ values }) => clustersAdd(api(values), values as never, Boolean(values.json)),
   ),
   "clusters show": withApi({}, ({ values, positionals }) => clustersShow(api(values), need(positionals[0], "tideline clusters show CLUSTER"), Boolean(values.json))),
-  "clusters update": withApi({ "snapshot-every": { type: "string" }, "snapshot-wal": { type: "string" }, "time-zone": { type: "string" }, retention: { type: "string" } }, async ({ values, positionals }) => {
+  "clusters update": withApi({ "snapshot-every": { type: "string" }, "snapshot-wal": { type: "string" }, "time-zone": { type: "string" }, retention: { type: "string" }, "clone-idle": { type: "string" } }, async ({ values, positionals }) => {
     const r = await api(values).clusters.update.mutate({
       cluster: need(positionals[0], "tideline clusters update CLUSTER [--snapshot-every 15m] [--retention keepLast=10,daily=7]"),
       snapshotEvery: values["snapshot-every"] as string | undefined,
       snapshotWal: values["snapshot-wal"] as string | undefined,
       timeZone: values["time-zone"] as string | undefined,
       retention: values.retention ? parsePolicy(values.retention as string) : undefined,
+      cloneIdle: values["clone-idle"] as string | undefined,
     });
     if (values.json) printJson(r);
     else process.stdout.write("updated\n");
@@ -264,6 +268,30 @@ const commands: Record<string, Spec> = {
     const r = await api(values).clones.protect.mutate({ id: need(positionals[0], "tideline clones protect ID"), protected: true });
     if (values.json) printJson(r);
     else process.stdout.write("protected\n");
+  }),
+  "clones reset": withApi({ ...TARGET_OPTIONS, wait: { type: "boolean" } }, async ({ values, positionals }) => {
+    const client = api(values);
+    const r = await client.clones.reset.mutate({ id: need(positionals[0], "tideline clones reset ID (--to TIME | --lsn LSN | --xid XID | …) [--wait]"), target: targetFrom(values as never), timeline: values.timeline ? Number(values.timeline) : undefined });
+    if (values.wait) {
+      const job = await waitForJob(client, r.jobId, { quiet: Boolean(values.json) });
+      if (job.state !== "succeeded") throw new CliError(job.error?.code ?? "RESET_FAILED", job.error?.message ?? "the reset failed");
+    }
+    if (values.json) printJson(r);
+    else process.stdout.write(`clone ${r.cloneId} ${values.wait ? "is back" : "is being reset"} at the new target, same address and password (job ${r.jobId})\n`);
+  }),
+  "clones copy": withApi({ ttl: { type: "string" }, wait: { type: "boolean" } }, async ({ values, positionals }) => {
+    const client = api(values);
+    const r = await client.clones.copy.mutate({ id: need(positionals[0], "tideline clones copy ID [--ttl 4h] [--wait]"), ttl: values.ttl as string | undefined });
+    if (values.wait) {
+      const job = await waitForJob(client, r.jobId, { quiet: Boolean(values.json) });
+      if (job.state !== "succeeded") throw new CliError(job.error?.code ?? "COPY_FAILED", job.error?.message ?? "the copy failed");
+      const clone = await client.clones.get.query({ id: r.cloneId });
+      if (values.json) return printJson({ ...r, connectionString: clone.connectionString, port: clone.port });
+      process.stdout.write(`copy ${r.cloneId} ready:\n\n  ${clone.connectionString}\n`);
+      return;
+    }
+    if (values.json) printJson(r);
+    else process.stdout.write(`copy ${r.cloneId} is being made (job ${r.jobId})\n`);
   }),
   "clones unprotect": withApi({}, async ({ values, positionals }) => {
     const r = await api(values).clones.protect.mutate({ id: need(positionals[0], "tideline clones unprotect ID"), protected: false });

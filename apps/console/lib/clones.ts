@@ -19,13 +19,21 @@ const isObj = (v: unknown): v is Record<string, unknown> => typeof v === "object
 export function describeTarget(target: unknown): string {
   if (!isObj(target)) return "—";
   const tl = typeof target.timeline === "number" ? ` on timeline ${target.timeline}` : "";
+  const edge = target.exclusive === true ? "just before " : "";
+  if (typeof target.copyOf === "string") return `copy of clone ${target.copyOf}`;
   switch (target.kind) {
     case "time":
-      return `time ${String(target.time)}${tl}`;
+      return `${edge}time ${String(target.time)}${tl}`;
     case "lsn":
-      return `LSN ${String(target.lsn)}${tl}`;
+      return `${edge}LSN ${String(target.lsn)}${tl}`;
+    case "xid":
+      return `${edge}transaction ${String(target.xid)}${tl}`;
     case "name":
       return `restore point “${String(target.name)}”${tl}`;
+    case "immediate":
+      return typeof target.restorePointId === "string"
+        ? `restore point ${target.restorePointId} itself`
+        : "the newest restore point itself";
     case "latest":
       return `latest${tl}`;
     default:

@@ -15,4 +15,5 @@ export { handleJobFailure, handleJobResult } from "./jobs/result-handlers";
 export { addJobEvent, claimNextJob, completeJob, extendLeases, failJob, markRunning, releaseJob, requeueExpired, requeueLost, setProgress } from "./jobs/sql";
 export { ingestClusterStatus } from "./clusters/cluster-status";
 export { destroyCloneById } from "./restore/restore-to-clone";
+export { expireClones } from "./clones/clone-lifecycle";
 export { type DrillConfig, startDrill } from "./drills/start-drill";

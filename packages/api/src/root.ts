@@ -31,7 +31,7 @@ import { listStorageRoute } from "./routes/storage/list-storage";
 import { getWindowRoute } from "./routes/window/get-window";
 import { searchWalEventsRoute } from "./routes/wal/search-wal-events";
 import { getCloneRoute, listClonesRoute } from "./routes/clones/list-clones";
-import { destroyCloneRoute, extendCloneRoute, protectCloneRoute } from "./routes/clones/manage-clone";
+import { copyCloneRoute, destroyCloneRoute, extendCloneRoute, protectCloneRoute, resetCloneRoute } from "./routes/clones/manage-clone";
 import { configureDrillRoute, listDrillsRoute, runDrillRoute } from "./routes/drills/drills";
 import { createDrRestoreRoute } from "./routes/restore/create-dr-restore";
 import { createRestoreRoute } from "./routes/restore/create-restore";
@@ -49,7 +49,7 @@ export const appRouter = router({
   retention: router({ preview: previewRetentionRoute, run: applyRetentionRoute }),
   storage: router({ list: listStorageRoute, configure: configureStorageRoute }),
   restore: router({ plan: planRestoreRoute, create: createRestoreRoute, disasterRecovery: createDrRestoreRoute, table: restoreTableRoute }),
-  clones: router({ list: listClonesRoute, get: getCloneRoute, destroy: destroyCloneRoute, extend: extendCloneRoute, protect: protectCloneRoute }),
+  clones: router({ list: listClonesRoute, get: getCloneRoute, destroy: destroyCloneRoute, extend: extendCloneRoute, protect: protectCloneRoute, reset: resetCloneRoute, copy: copyCloneRoute }),
   drills: router({ run: runDrillRoute, configure: configureDrillRoute, list: listDrillsRoute }),
   webhooks: router({ list: listWebhooksRoute, create: createWebhookRoute, remove: deleteWebhookRoute, test: testWebhookRoute, deliveries: listDeliveriesRoute }),
   jobs: router({ list: listJobsRoute, get: getJobRoute, create: createJobRoute, cancel: cancelJobRoute, retry: retryJobRoute }),

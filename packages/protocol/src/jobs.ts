@@ -108,6 +108,8 @@ export const ZCloneSpec = z.object({
   password: z.string().min(12).max(200),
   /** Expected end of replay, for progress. */
   expectedLsn: z.string().nullable().optional(),
+  /** Listen on this port (a clone reset to another moment keeps its address); otherwise one is allocated. */
+  port: z.number().int().min(1).max(65535).optional(),
 });
 export type TCloneSpec = z.infer<typeof ZCloneSpec>;
 
@@ -160,6 +162,17 @@ export const JobKinds = {
   },
   /** Storage agent: ZFS clone of a restore point, recovered to the target and promoted. */
   "clone.create": { payload: ZCloneSpec, result: ZCloneResult },
+  /** Storage agent: a new clone from another clone's current data (its own changes included). */
+  "clone.copy": {
+    payload: z.object({
+      cloneId: z.string().regex(/^[a-z0-9]{6,40}$/),
+      sourceCloneId: z.string().regex(/^[a-z0-9]{6,40}$/),
+      cluster: ZIdent,
+      user: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/),
+      password: z.string().min(12).max(200),
+    }),
+    result: ZCloneResult,
+  },
   "clone.destroy": {
     payload: z.object({ cloneId: z.string().regex(/^[a-z0-9]{6,40}$/), cluster: ZIdent }),
     result: z.object({ destroyed: z.boolean() }),

@@ -98,6 +98,8 @@ export const AgentToCoordinator = {
     namedPoints: z.array(z.object({ name: z.string(), lsn: z.string(), timeline: z.number().int(), time: z.string().nullable() })),
     spaceUsedBytes: z.number().nullable(),
     problems: z.array(z.object({ code: z.string(), message: z.string(), fix: z.string().optional() })),
+    /** The cluster's running clones: space each holds (it grows as the clone is written) and its client connections now. */
+    clones: z.array(z.object({ cloneId: z.string(), usedBytes: z.number(), connections: z.number().int() })).optional(),
     /** Space each restore point's snapshot holds alone; it grows as the replica moves on. */
     snapshotSizes: z.array(z.object({ dataset: z.string(), snapshot: z.string(), usedBytes: z.number() })).optional(),
   }),

@@ -11,6 +11,7 @@ export const JOB_SECRET_FIELDS: Partial<Record<TJobKind, readonly string[]>> = {
   "cluster.protect": ["primary.conninfo"],
   // the superuser password of the clone / drill / DR server the job creates
   "clone.create": ["password"],
+  "clone.copy": ["password"],
   "drill.run": ["password"],
   "restore.dr": ["password"],
   // the clone's login that a table restore dumps from

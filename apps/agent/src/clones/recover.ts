@@ -232,7 +232,7 @@ async function recoveryFailure(o: RecoveryOptions): Promise<JobError> {
   return new JobError(code, `the clone's recovery failed; PostgreSQL said:\n${excerpt}`, { log: excerpt });
 }
 
-export async function createCloneLogin(o: Pick<RecoveryOptions, "port" | "socketDir" | "binDir">, spec: TCloneSpec): Promise<void> {
+export async function createCloneLogin(o: Pick<RecoveryOptions, "port" | "socketDir" | "binDir">, spec: Pick<TCloneSpec, "user" | "password">): Promise<void> {
   const t = { port: o.port, host: o.socketDir, binDir: o.binDir };
   await psqlExec(t, `DO $$ BEGIN
     IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = ${sqlLiteral(spec.user)}) THEN

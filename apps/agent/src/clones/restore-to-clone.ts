@@ -24,7 +24,8 @@ export async function restoreToClone(ctx: JobContext, spec: TCloneSpec, purpose:
   // a previous attempt of this job (the agent died mid-clone) left its dataset: start over
   await destroyCloneData(ctx, spec.cloneId);
   if (await driver.datasetExists(dataset)) await driver.destroyDataset(dataset, { recursive: true });
-  const port = await allocatePort(ctx.agent.dataDir);
+  // a reset to another moment keeps the clone's address
+  const port = spec.port ?? (await allocatePort(ctx.agent.dataDir));
   // remembered before anything exists, so a crash from here on is cleaned up at the next start
   const record: CloneRecord = { cloneId: spec.cloneId, cluster: spec.cluster, pool: c.pool, dataset, dataDir: "", socketDir: "", port, binDir, state: "creating", purpose };
   await saveClone(ctx.agent.dataDir, record);

@@ -7,6 +7,7 @@ import { restoreToCloneJob } from "./restore-to-clone";
 import { destroyClone } from "./destroy-clone";
 import { restoreDr } from "./restore-dr";
 import { restoreTable } from "./restore-table";
+import { copyClone } from "../clones/copy-clone";
 import { runDrill } from "./run-drill";
 import { createRestorePoint } from "./create-restore-point";
 import { diagSleep } from "./diag-sleep";
@@ -27,6 +28,7 @@ export const jobHandlers: { [K in TJobKind]: JobHandler<K> } = {
   "backup.base": baseBackup,
   "retention.apply": applyRetention,
   "clone.create": restoreToCloneJob,
+  "clone.copy": copyClone,
   "clone.destroy": destroyClone,
   "drill.run": runDrill,
   "restore.dr": restoreDr,

@@ -6,6 +6,7 @@ import path from "node:path";
 import { compareLsn, lsnDiffBytes } from "@tideline/core";
 import type { AgentToCoordinator, TProblem } from "@tideline/protocol";
 import type { z } from "zod";
+import { loadClones } from "../clones/clone-registry";
 import { psqlRows, sqlLiteral } from "../pg/psql";
 import type { StorageDriver } from "../storage";
 import { WalArchive } from "./catalog";
@@ -210,6 +211,7 @@ export class ProtectionManager {
     } catch {
       // space is informative; a failure here must not hide the rest of the status
     }
+    const clones = await this.cloneActivity(c);
     const lagBytes = primaryLsn && flushLsn ? Math.max(0, Number(lsnDiffBytes(primaryLsn, flushLsn))) : null;
     return {
       clusterId: c.clusterId,
@@ -222,7 +224,27 @@ export class ProtectionManager {
       spaceUsedBytes,
       problems,
       snapshotSizes,
+      clones,
     };
+  }
+
+  /** The cluster's running clones: the space each holds now, and how many clients are connected to it. */
+  private async cloneActivity(c: ProtectedCluster): Promise<Status["clones"]> {
+    const out: NonNullable<Status["clones"]> = [];
+    for (const rec of await loadClones(this.dataDir)) {
+      if (rec.cluster !== c.cluster || rec.state !== "ready") continue;
+      const usedBytes = await this.driverFor(c)
+        .spaceUsed(rec.dataset)
+        .then((s) => s.usedBytes)
+        .catch(() => 0);
+      const [a] = await psqlRows<{ n: number }>(
+        { port: rec.port, host: rec.socketDir, binDir: rec.binDir },
+        "SELECT count(*)::int AS n FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()",
+        { timeoutMs: 5_000 },
+      ).catch(() => [{ n: 0 }]);
+      out.push({ cloneId: rec.cloneId, usedBytes, connections: a?.n ?? 0 });
+    }
+    return out;
   }
 
   /** Wait until the archive holds WAL up to `lsn` (a commit is in the archive when its record is). */

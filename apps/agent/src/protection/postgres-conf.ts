@@ -31,6 +31,26 @@ export async function writeManagedBlock(pgdata: string, settings: Record<string,
   await chownToServiceUser(f, resolveServiceUser());
 }
 
+/** Changes some settings of the managed block and keeps the rest (a copied clone: its own port and socket). */
+export async function updateManagedBlock(pgdata: string, changes: Record<string, string | number | boolean>): Promise<void> {
+  const f = path.join(pgdata, "postgresql.auto.conf");
+  const text = existsSync(f) ? await readFile(f, "utf8") : "";
+  const block = new RegExp(`${escapeRegExp(BEGIN)}\\n([\\s\\S]*?)${escapeRegExp(END)}`).exec(text)?.[1] ?? "";
+  const lines = block.split("\n").filter((l) => l.trim());
+  const out: Array<[string, string]> = lines.map((l) => {
+    const i = l.indexOf("=");
+    return [l.slice(0, i).trim(), l.slice(i + 1).trim()];
+  });
+  for (const [k, v] of Object.entries(changes)) {
+    const at = out.findIndex(([key]) => key === k);
+    if (at >= 0) out[at] = [k, confValue(v)];
+    else out.push([k, confValue(v)]);
+  }
+  const without = text.replace(new RegExp(`\\n?${escapeRegExp(BEGIN)}[\\s\\S]*?${escapeRegExp(END)}\\n?`), "\n").trimEnd();
+  await writeFile(f, `${without}\n${[BEGIN, ...out.map(([k, v]) => `${k} = ${v}`), END].join("\n")}\n`);
+  await chownToServiceUser(f, resolveServiceUser());
+}
+
 /** Debian keeps postgresql.conf and pg_hba.conf in /etc: a copied data directory may lack them. */
 export async function ensureConfFiles(pgdata: string): Promise<void> {
   const user = resolveServiceUser();

@@ -135,6 +135,12 @@ function CloneRow({ clone: c, operator }: { clone: TClone; operator: boolean }) 
       <Td className="whitespace-normal">
         <div className="font-mono text-[12px]">{c.id}</div>
         {c.purpose === "drill" && <Badge tone="info">drill</Badge>}
+        {c.purpose === "table-restore" && <Badge tone="info">table restore</Badge>}
+        {c.sourceCloneId && (
+          <div className="text-[11px] text-zinc-500" data-testid="clone-source">
+            copy of {c.sourceCloneId}
+          </div>
+        )}
         {c.state === "ready" && c.connectionString && (
           <div className="mt-0.5 flex items-center gap-1.5">
             <span className="font-mono text-[11px] text-zinc-500" data-testid="clone-address">
@@ -189,7 +195,18 @@ function CloneRow({ clone: c, operator }: { clone: TClone; operator: boolean }) 
           "no expiry"
         )}
       </Td>
-      <Td className="text-right tabular-nums">{formatBytes(c.sizeBytes)}</Td>
+      <Td className="text-right tabular-nums">
+        <span data-testid="clone-size">{formatBytes(c.sizeBytes)}</span>
+        {live && c.lastActiveAt && (
+          <div
+            className="text-[11px] text-zinc-500"
+            title="the last time a client was connected"
+            data-testid="clone-last-active"
+          >
+            in use <RelativeTime at={c.lastActiveAt} />
+          </div>
+        )}
+      </Td>
       {operator && (
         <Td>
           {live ? <CloneActions clone={c} /> : c.state === "failed" ? <DestroyButton clone={c} /> : null}
@@ -210,6 +227,9 @@ function CloneActions({ clone: c }: { clone: TClone }) {
     if (wanted === c.protected) setWanted(null);
   }, [wanted, c.protected]);
   const shownProtected = wanted ?? c.protected;
+  // a clone of this clone (its changes included), and this clone back at the end of the WAL
+  const copy = useMutation(trpc.clones.copy.mutationOptions());
+  const reset = useMutation(trpc.clones.reset.mutationOptions());
   return (
     <div className="flex flex-col gap-1">
       <div className="flex items-center gap-1">
@@ -254,7 +274,34 @@ function CloneActions({ clone: c }: { clone: TClone }) {
         </label>
         <DestroyButton clone={c} />
       </div>
-      <ErrorText error={extend.error ?? protect.error} className="max-w-sm text-[12px]" />
+      {c.state === "ready" && (
+        <div className="flex items-center gap-1">
+          <Button
+            className="py-0.5 text-[12px]"
+            onClick={() => copy.mutate({ id: c.id })}
+            disabled={copy.isPending}
+            title="A new clone from this one's current data, its changes included"
+            data-testid="clone-make-copy"
+          >
+            Clone this
+          </Button>
+          {!c.sourceCloneId && (
+            <Button
+              className="py-0.5 text-[12px]"
+              onClick={() => reset.mutate({ id: c.id, target: { kind: "latest" } })}
+              disabled={reset.isPending}
+              title="The same clone, address and password, recovered again to the newest archived WAL (its changes are lost)"
+              data-testid="clone-reset-latest"
+            >
+              Reset to latest
+            </Button>
+          )}
+        </div>
+      )}
+      <ErrorText
+        error={extend.error ?? protect.error ?? copy.error ?? reset.error}
+        className="max-w-sm text-[12px]"
+      />
     </div>
   );
 }

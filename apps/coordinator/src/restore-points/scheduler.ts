@@ -9,7 +9,7 @@
 import { archiveHead, nextRun, parseSchedule, walVolumeDue } from "@tideline/core";
 import type pg from "pg";
 import type { Coordinator } from "../coordinator";
-import { createJob, destroyCloneById, type DrillConfig, startDrill } from "@tideline/api";
+import { createJob, type DrillConfig, expireClones, startDrill } from "@tideline/api";
 
 export class Scheduler {
   private timer: NodeJS.Timeout | null = null;
@@ -25,12 +25,9 @@ export class Scheduler {
     if (this.timer) clearInterval(this.timer);
   }
 
-  /** Clones past their TTL and not protected are destroyed. */
+  /** Clones past their TTL, or idle past their cluster's policy, and not protected, are destroyed. */
   private async expireClones(): Promise<void> {
-    const due = await this.c.db.clone.findMany({ where: { state: "ready", protected: false, expiresAt: { lt: new Date() } }, take: 50 });
-    for (const clone of due) {
-      await destroyCloneById(this.c, null, clone.id, "its TTL expired").catch((err: Error) => this.c.log.warn("could not expire a clone", { cloneId: clone.id, error: err.message }));
-    }
+    await expireClones(this.c);
   }
 
   /** Clusters whose drill schedule is due get a drill of their newest restore point. */

@@ -29,6 +29,10 @@ export const ZCloneOutput = z.object({
   error: z.unknown(),
   /** A table restore riding on this clone: its tables, the job that loads them, and how it ended. */
   followUp: ZTableRestoreFollowUp.nullable(),
+  /** A copy of this clone (clone of a clone). */
+  sourceCloneId: z.string().nullable(),
+  /** The last time the storage agent saw a client connected. */
+  lastActiveAt: z.date().nullable(),
 });
 export type TCloneOutput = z.infer<typeof ZCloneOutput>;
 
@@ -57,6 +61,8 @@ export interface CloneRow {
   jobId: string | null;
   error: unknown;
   followUp: unknown;
+  sourceCloneId: string | null;
+  lastActiveAt: Date | null;
 }
 
 export function toCloneOutput(c: CloneRow, caller: Caller, owners: Map<string, string>): TCloneOutput {
@@ -88,5 +94,7 @@ export function toCloneOutput(c: CloneRow, caller: Caller, owners: Map<string, s
     jobId: c.jobId,
     error: c.error,
     followUp: c.followUp ? ZTableRestoreFollowUp.parse(c.followUp) : null,
+    sourceCloneId: c.sourceCloneId,
+    lastActiveAt: c.lastActiveAt,
   };
 }

@@ -65,6 +65,13 @@ export async function ingestClusterStatus(c: Services, agentId: string, s: Statu
       ...(s.replica?.nextXid ? { nextXid: s.replica.nextXid } : {}),
     },
   });
+  // clones: the space each holds now, and whether a client was connected (the idle policy's clock)
+  for (const cs of s.clones ?? []) {
+    await c.pool.query(
+      "UPDATE clones SET size_bytes = $3, last_active_at = CASE WHEN $4::int > 0 THEN now() ELSE last_active_at END WHERE id = $1 AND cluster_id = $2 AND state = 'ready'",
+      [cs.cloneId, cl.id, Math.round(cs.usedBytes), cs.connections],
+    );
+  }
   for (const sz of s.snapshotSizes ?? []) {
     await c.pool.query("UPDATE restore_points SET size_bytes = $4 WHERE cluster_id = $1 AND dataset = $2 AND snapshot = $3 AND size_bytes <> $4", [cl.id, sz.dataset, sz.snapshot, Math.round(sz.usedBytes)]);
   }

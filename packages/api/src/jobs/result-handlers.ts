@@ -83,6 +83,15 @@ const handlers: { [K in TJobKind]?: ResultHandler<K> } = {
     if (job.clusterId) await c.bus.publish({ entity: "cluster", id: job.clusterId, clusterId: job.clusterId });
     return r;
   },
+  "clone.copy": async (c, job, r) => {
+    await c.db.clone.update({
+      where: { id: r.cloneId },
+      data: { state: "ready", dataset: r.dataset, host: r.host, port: r.port, seconds: r.seconds, sizeBytes: BigInt(Math.round(r.sizeBytes)), readyAt: new Date() },
+    });
+    await c.bus.publish({ entity: "clone", id: r.cloneId, clusterId: job.clusterId, state: "ready" });
+    notify(c, "clone.ready", { cloneId: r.cloneId, clusterId: job.clusterId, reachedTime: null, seconds: r.seconds });
+    return r;
+  },
   "clone.create": async (c, job, r) => {
     await c.db.clone.update({
       where: { id: r.cloneId },
@@ -151,7 +160,7 @@ async function handle<K extends TJobKind>(kind: K, c: Services, job: FinishedJob
 /** A job that failed leaves its cluster in a state the DBA can see. */
 export async function handleJobFailure(c: Services, job: FinishedJob, error: { code: string; message: string }): Promise<void> {
   notify(c, "job.failed", { jobId: job.id, kind: job.kind, clusterId: job.clusterId, error });
-  if (job.kind === "clone.create") {
+  if (job.kind === "clone.create" || job.kind === "clone.copy") {
     const { cloneId } = job.payload as { cloneId: string };
     await c.db.clone.update({ where: { id: cloneId }, data: { state: "failed", error, port: null } }).catch(() => {});
     await finishTableLoad(c, cloneId, { error }).catch(() => {});

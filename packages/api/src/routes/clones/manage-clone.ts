@@ -2,6 +2,8 @@ import { z } from "zod";
 import { audit } from "../../audit/audit";
 import { destroyCloneById } from "../../restore/restore-to-clone";
 import { parseTtl } from "../../clones/ttl";
+import { assertNoCopies, copyClone, resetClone } from "../../clones/clone-lifecycle";
+import { ZCheckedRestoreTarget } from "../restore/restore-input";
 import { AppError } from "../../errors";
 import { operatorProcedure } from "../../trpc";
 
@@ -11,8 +13,21 @@ export const destroyCloneRoute = operatorProcedure
   .mutation(async ({ ctx, input }) => {
     const clone = await ctx.c.db.clone.findUnique({ where: { id: input.id } });
     if (clone?.protected) throw new AppError("CLONE_PROTECTED", `clone ${input.id} is protected; unprotect it first`);
+    await assertNoCopies(ctx.c, input.id);
     return destroyCloneById(ctx.c, ctx.caller, input.id, "destroyed by a user");
   });
+
+/** The same clone (id, address, password) at another moment. */
+export const resetCloneRoute = operatorProcedure
+  .input(z.object({ id: z.string().min(1), target: ZCheckedRestoreTarget, timeline: z.number().int().positive().optional() }))
+  .output(z.object({ cloneId: z.string(), jobId: z.string(), restorePointId: z.string() }))
+  .mutation(({ ctx, input }) => resetClone(ctx.c, ctx.caller, input.id, input.target, input.timeline));
+
+/** A clone of a clone: its current data, changes included, as a new clone. */
+export const copyCloneRoute = operatorProcedure
+  .input(z.object({ id: z.string().min(1), ttl: z.string().min(2).max(10).optional() }))
+  .output(z.object({ cloneId: z.string(), jobId: z.string() }))
+  .mutation(({ ctx, input }) => copyClone(ctx.c, ctx.caller, input.id, input.ttl));
 
 export const extendCloneRoute = operatorProcedure
   .input(z.object({ id: z.string().min(1), ttl: z.string().min(2).max(10) }))

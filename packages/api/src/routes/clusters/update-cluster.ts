@@ -3,6 +3,7 @@ import { z } from "zod";
 import { audit } from "../../audit/audit";
 import { findCluster } from "../../clusters/cluster-inputs";
 import { snapshotWalBytes } from "../../clusters/snapshot-wal";
+import { parseTtl } from "../../clones/ttl";
 import { AppError } from "../../errors";
 import { operatorProcedure } from "../../trpc";
 
@@ -17,7 +18,7 @@ export const ZRetentionPolicy = z.object({
 
 /** Schedule (time and WAL volume) and retention settings of a cluster. */
 export const updateClusterRoute = operatorProcedure
-  .input(z.object({ cluster: z.string().min(1), snapshotEvery: z.string().min(1).optional(), snapshotWal: z.string().min(1).max(40).optional(), timeZone: z.string().min(1).max(64).optional(), retention: ZRetentionPolicy.optional() }))
+  .input(z.object({ cluster: z.string().min(1), snapshotEvery: z.string().min(1).optional(), snapshotWal: z.string().min(1).max(40).optional(), timeZone: z.string().min(1).max(64).optional(), retention: ZRetentionPolicy.optional(), cloneIdle: z.string().min(2).max(10).optional() }))
   .output(z.object({ ok: z.boolean(), nextSnapshotAt: z.date().nullable() }))
   .mutation(async ({ ctx, input }) => {
     const cl = await findCluster(ctx.c, input.cluster);
@@ -33,6 +34,8 @@ export const updateClusterRoute = operatorProcedure
       }
     }
     const walBytes = input.snapshotWal === undefined ? undefined : snapshotWalBytes(input.snapshotWal);
+    // clones without a client for this long are destroyed; "off" turns it off
+    const cloneIdleMinutes = input.cloneIdle === undefined ? undefined : input.cloneIdle === "off" ? null : Math.round(parseTtl(input.cloneIdle) / 60_000);
     if (input.retention) {
       try {
         assertRetentionPolicy(input.retention);
@@ -46,9 +49,10 @@ export const updateClusterRoute = operatorProcedure
         snapshotSchedule: input.snapshotEvery ?? undefined,
         scheduleTimeZone: input.timeZone ?? undefined,
         snapshotWalBytes: walBytes === undefined ? undefined : BigInt(walBytes),
-        nextSnapshotAt, retention: input.retention ?? undefined },
+        nextSnapshotAt, retention: input.retention ?? undefined,
+        cloneIdleMinutes },
     });
-    await audit(ctx.c, ctx.caller, "cluster.update", { clusterId: cl.id, target: cl.name, details: { snapshotEvery: input.snapshotEvery, timeZone: input.timeZone, snapshotWalBytes: walBytes, retention: input.retention } });
+    await audit(ctx.c, ctx.caller, "cluster.update", { clusterId: cl.id, target: cl.name, details: { snapshotEvery: input.snapshotEvery, timeZone: input.timeZone, snapshotWalBytes: walBytes, retention: input.retention, cloneIdleMinutes } });
     await ctx.c.bus.publish({ entity: "cluster", id: cl.id, clusterId: cl.id });
     return { ok: true, nextSnapshotAt };
   });

@@ -5,7 +5,7 @@ import { isTimestampParseable } from "@tideline/core";
 import { ZRestoreTarget } from "@tideline/protocol";
 import { z } from "zod";
 
-const ZCheckedRestoreTarget = ZRestoreTarget.superRefine((t, ctx) => {
+export const ZCheckedRestoreTarget = ZRestoreTarget.superRefine((t, ctx) => {
   if (t.kind === "time" && !isTimestampParseable(t.time)) {
     ctx.addIssue({
       code: "custom",
