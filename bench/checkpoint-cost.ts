@@ -9,13 +9,14 @@
 // behind a checkpoint counts), and for the points their redo → LSN gap.
 //
 //   pnpm --filter @tideline/bench checkpoint-cost [--seconds=60 --every-seconds=15 --tps=200 --rounds=1]
+import { parseLsn } from "@tideline/core";
 import { readdir, readFile, rm } from "node:fs/promises";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { chownToServiceUser, makeTempDir, resolveServiceUser } from "@tideline/postgres";
 import { benchmark, type Cleanup, log } from "./lib/cleanup";
 import { num } from "./lib/params";
-import { loadData, lsnToBytes, type Primary, startPrimary, steadyLoad, tpsOf } from "./lib/pg";
+import { loadData, type Primary, startPrimary, steadyLoad, tpsOf } from "./lib/pg";
 import { Report, type Row } from "./lib/report";
 import { fmtBytes, fmtSeconds, round, summarize } from "./lib/stats";
 import { protect, startTideline, type Tideline, takeRestorePoint } from "./lib/tideline";
@@ -92,7 +93,7 @@ async function phase(cleanup: Cleanup, t: Tideline, primary: Primary, mode: Mode
       }
       const rp = await takeRestorePoint(t, "bench");
       const r = rp.result as typeof rp.result & { redoLsn?: string | null };
-      const gapBytes = r.redoLsn ? Number(lsnToBytes(r.lsn) - lsnToBytes(r.redoLsn)) : null;
+      const gapBytes = r.redoLsn ? Number(parseLsn(r.lsn) - parseLsn(r.redoLsn)) : null;
       points.push({ seconds: round(rp.seconds), lsn: r.lsn, redoLsn: r.redoLsn ?? null, gapBytes });
       log(
         `restore point at ${r.lsn}, redo ${r.redoLsn} (${gapBytes === null ? "?" : fmtBytes(gapBytes)} apart), took ${fmtSeconds(rp.seconds)}`,
@@ -104,7 +105,7 @@ async function phase(cleanup: Cleanup, t: Tideline, primary: Primary, mode: Mode
   const lat = await latencies(logDir);
   return {
     mode,
-    walBytes: Number(lsnToBytes(to) - lsnToBytes(from)),
+    walBytes: Number(parseLsn(to) - parseLsn(from)),
     tps: tpsOf(stdout),
     latencyMs: summarize(lat),
     points,

@@ -8,6 +8,7 @@
 //
 //   pnpm --filter @tideline/bench replay-tuning [--storage=zfs|btrfs|directory] [--runs=2]
 //                                               [--wal-mb=300] [--scale=50]
+import { parseLsn, walFileNameForLsn } from "@tideline/core";
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { appendFile, chmod, mkdir, mkdtemp, readFile, rm, truncate, writeFile } from "node:fs/promises";
@@ -25,7 +26,7 @@ import {
 import pg from "pg";
 import { benchmark, type Cleanup, log } from "./lib/cleanup";
 import { list, num, str } from "./lib/params";
-import { lsnToBytes, pgbench, segmentName, startPrimary } from "./lib/pg";
+import { pgbench, startPrimary } from "./lib/pg";
 import { Report, type Row } from "./lib/report";
 import { fmtSeconds, median, round } from "./lib/stats";
 import { createPool, stopServersUnder } from "./lib/zfs";
@@ -332,7 +333,7 @@ await benchmark("replay-tuning", async (cleanup) => {
   log(`restore point at ${rp!.replay} (redo ${rp!.redo})`);
 
   // the WAL every clone replays
-  const startBytes = lsnToBytes(rp!.redo);
+  const startBytes = parseLsn(rp!.redo);
   const load = pgbench(primary, ["-n", "-c", "2", "-j", "2", "-T", "86400"]);
   cleanup.add("stop pgbench", () => load.stop());
   const loadStarted = performance.now();
@@ -340,7 +341,7 @@ await benchmark("replay-tuning", async (cleanup) => {
     `${params.walMb} MB of WAL`,
     async () => {
       const [r] = await primary.query<{ lsn: string }>("SELECT pg_current_wal_lsn()::text AS lsn");
-      return lsnToBytes(r!.lsn) - startBytes >= BigInt(params.walMb * 1e6);
+      return parseLsn(r!.lsn) - startBytes >= BigInt(params.walMb * 1e6);
     },
     60 * 60_000,
     500,
@@ -357,10 +358,10 @@ await benchmark("replay-tuning", async (cleanup) => {
     "SELECT pg_current_wal_lsn()::text AS lsn, (SELECT count(*) FROM pgbench_history)::text AS rows",
   );
   const target = end!.lsn;
-  const walBytes = Number(lsnToBytes(target) - startBytes);
+  const walBytes = Number(parseLsn(target) - startBytes);
   await primary.query("SELECT pg_switch_wal()");
   await primary.query("CHECKPOINT"); // the next segment exists, so the one holding the target is complete
-  const segment = segmentName(target);
+  const segment = walFileNameForLsn(1, target);
   await until(
     `segment ${segment} in the archive`,
     async () => existsSync(path.join(walDir, segment)),

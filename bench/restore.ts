@@ -16,6 +16,7 @@
 //   pnpm --filter @tideline/bench restore                                   # 1 GB, btrfs, 10 min, 20 targets
 //   BENCH_LOAD_MINUTES=2 BENCH_TARGETS=3 BENCH_SCALE_GB=0.3 pnpm --filter @tideline/bench restore
 //   pnpm --filter @tideline/bench restore --storage=zfs --seed=42
+import { parseLsn, walFileNameForLsn } from "@tideline/core";
 import { execFileSync } from "node:child_process";
 import { readFile, rm } from "node:fs/promises";
 import os from "node:os";
@@ -27,7 +28,6 @@ import { benchmark, log } from "./lib/cleanup";
 import { num, str } from "./lib/params";
 import {
   loadData,
-  lsnToBytes,
   mark,
   type Mark,
   marksIn,
@@ -35,7 +35,6 @@ import {
   type RecoveryTimeline,
   recoveryTimeline,
   sameList,
-  segmentName,
   startPrimary,
   steadyLoad,
   waitQueryable,
@@ -251,7 +250,7 @@ await benchmark("restore", async (cleanup) => {
   const tpsText = /tps = ([\d.]+)/.exec(bench.stdout)?.[1];
   const pgbenchTps = tpsText ? Number(tpsText).toFixed(1) : undefined;
   const lagMs = /rate limit schedule lag: avg ([\d.]+)/.exec(bench.stdout)?.[1];
-  const windowWal = Number(lsnToBytes(windowEndLsn) - lsnToBytes(windowStartLsn));
+  const windowWal = Number(parseLsn(windowEndLsn) - parseLsn(windowStartLsn));
   log(
     `load done: ${pgbenchTps ?? "?"} tps, ${marks.length} markers, ${fmtBytes(windowWal)} of WAL (${fmtBytes(windowWal / loadSeconds)}/s)`,
   );
@@ -272,7 +271,7 @@ await benchmark("restore", async (cleanup) => {
     });
   }
   log(`targets (s into the window): ${targets.map((x) => x.offset).join(", ")}`);
-  const needed = segmentName(last.lsn);
+  const needed = walFileNameForLsn(1, last.lsn);
   await waitFor(
     `pgBackRest's archive to hold ${needed}`,
     async () => (await archivedSegments(br)).has(needed),

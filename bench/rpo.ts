@@ -10,6 +10,7 @@
 // Afterwards every marker's COMMIT record is looked up with pg_waldump in Tideline's archive.
 //
 //   pnpm --filter @tideline/bench rpo
+import { parseLsn, walFileNameForLsn } from "@tideline/core";
 import { copyFile, readdir, rm } from "node:fs/promises";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -18,11 +19,9 @@ import { benchmark, log } from "./lib/cleanup";
 import { num } from "./lib/params";
 import {
   loadData,
-  lsnToBytes,
   mark,
   type Mark,
   primaryClient,
-  segmentName,
   startPrimary,
   steadyLoad,
 } from "./lib/pg";
@@ -74,7 +73,7 @@ await benchmark("rpo", async (cleanup) => {
     const r = await watch.query<{ lsn: string | null }>(
       "SELECT flush_lsn::text AS lsn FROM pg_stat_replication WHERE application_name = 'tideline_wal_bench'",
     );
-    return r.rows[0]?.lsn ? lsnToBytes(r.rows[0].lsn) : 0n;
+    return r.rows[0]?.lsn ? parseLsn(r.rows[0].lsn) : 0n;
   };
   if ((await flushLsn()) === 0n) throw new Error("Tideline's pg_receivewal is not connected to the primary");
 
@@ -90,7 +89,7 @@ await benchmark("rpo", async (cleanup) => {
       const f = await flushLsn();
       const now = Date.now();
       for (const s of samples)
-        if (s.tidelineDurableMs === undefined && f >= lsnToBytes(s.mark.lsn))
+        if (s.tidelineDurableMs === undefined && f >= parseLsn(s.mark.lsn))
           s.tidelineDurableMs = now - s.mark.committedAt;
       await sleep(10);
     }
@@ -102,7 +101,7 @@ await benchmark("rpo", async (cleanup) => {
       const now = Date.now();
       if (to)
         for (const s of samples)
-          if (s.windowMs === undefined && lsnToBytes(to) >= lsnToBytes(s.mark.lsn))
+          if (s.windowMs === undefined && parseLsn(to) >= parseLsn(s.mark.lsn))
             s.windowMs = now - s.mark.committedAt;
       await sleep(250);
     }
@@ -118,7 +117,7 @@ await benchmark("rpo", async (cleanup) => {
       }
       archivedEnd = newest * BigInt(SEG);
       for (const s of samples)
-        if (s.pgbackrestMs === undefined && segs.has(segmentName(s.mark.lsn)))
+        if (s.pgbackrestMs === undefined && segs.has(walFileNameForLsn(1, s.mark.lsn)))
           s.pgbackrestMs = now - s.mark.committedAt;
       await sleep(200);
     }
@@ -150,7 +149,7 @@ await benchmark("rpo", async (cleanup) => {
     const m = await mark(marker, i);
     const f = await flushLsn();
     const seenAt = Date.now();
-    const commit = lsnToBytes(m.lsn);
+    const commit = parseLsn(m.lsn);
     samples.push({
       mark: m,
       tidelineBytesAtRisk: Number(commit > f ? commit - f : 0n),
@@ -161,7 +160,7 @@ await benchmark("rpo", async (cleanup) => {
   }
   const after = await progress();
   const elapsed = (Date.now() - t0) / 1000;
-  const walRate = Number(lsnToBytes(after.lsn) - lsnToBytes(before.lsn)) / elapsed;
+  const walRate = Number(parseLsn(after.lsn) - parseLsn(before.lsn)) / elapsed;
   const tps = (Number(after.n) - Number(before.n)) / elapsed;
   log(
     `${samples.length} markers committed; WAL rate ${fmtBytes(walRate)}/s; waiting for every marker to be durable everywhere`,
@@ -205,7 +204,7 @@ await benchmark("rpo", async (cleanup) => {
       `${notFound.length} marker commits are not in Tideline's archive (pg_waldump): xids ${notFound.slice(0, 5).map((s) => s.mark.xid)}`,
     );
   const inRepo = await archivedSegments(br);
-  if (samples.some((s) => !inRepo.has(segmentName(s.mark.lsn))))
+  if (samples.some((s) => !inRepo.has(walFileNameForLsn(1, s.mark.lsn))))
     throw new Error("pgBackRest's repository lacks a marker's segment");
   log(
     `checked: all ${samples.length} marker COMMIT records are in Tideline's archive; all their segments are in pgBackRest's repository`,

@@ -1,6 +1,7 @@
 // PostgreSQL for benchmarks: a primary as a production one would run (fsync on), the 1 GB / 5 GB
 // data set (pgbench tables plus incompressible rows), marker rows, pgbench load, and the clock
 // every restore is timed by: "SELECT 1 answers and the server is out of recovery".
+import { parseLsn } from "@tideline/core";
 import { type ChildProcess, spawn } from "node:child_process";
 import path from "node:path";
 import {
@@ -221,19 +222,6 @@ export function sameList(a: number[], b: number[]): boolean {
   return a.length === b.length && a.every((v, i) => v === b[i]);
 }
 
-/** 16 MiB WAL segments: the segment number holding a byte position. */
-export function lsnToBytes(lsn: string): bigint {
-  const [hi, lo] = lsn.split("/");
-  return (BigInt(`0x${hi}`) << 32n) + BigInt(`0x${lo}`);
-}
-
-export function segmentName(lsn: string, timeline = 1, segSize = 16 * 2 ** 20): string {
-  const seg = lsnToBytes(lsn) / BigInt(segSize);
-  const perId = BigInt(2 ** 32 / segSize);
-  const hex = (n: bigint | number) => n.toString(16).toUpperCase().padStart(8, "0");
-  return `${hex(timeline)}${hex(seg / perId)}${hex(seg % perId)}`;
-}
-
 export interface RecoveryBreakdown {
   /** "redo done … elapsed: X s": replaying WAL (restore_command fetches included). */
   redoSeconds: number | null;
@@ -312,6 +300,6 @@ export function recoveryTimeline(log: string): RecoveryTimeline {
           ? 0
           : null,
     replayedBytes:
-      redoStartLsn && redoDoneLsn ? Number(lsnToBytes(redoDoneLsn) - lsnToBytes(redoStartLsn)) : null,
+      redoStartLsn && redoDoneLsn ? Number(parseLsn(redoDoneLsn) - parseLsn(redoStartLsn)) : null,
   };
 }

@@ -1,5 +1,7 @@
 // Small statistics for benchmark samples: median and percentiles (linear interpolation between
 // closest ranks, as numpy does), and the summary every benchmark reports.
+import { formatBytes } from "@tideline/core";
+
 export function percentile(samples: number[], p: number): number {
   if (samples.length === 0) return Number.NaN;
   const s = [...samples].sort((a, b) => a - b);
@@ -39,16 +41,9 @@ export function round(n: number, digits = 3): number {
   return Math.round(n * f) / f;
 }
 
+/** Sizes as the console and CLI print them (packages/core's IEC units); "-" for nothing. */
 export function fmtBytes(n: number): string {
-  if (!Number.isFinite(n)) return "-";
-  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
-  let i = 0;
-  let v = n;
-  while (Math.abs(v) >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${v.toFixed(i === 0 ? 0 : v < 10 ? 2 : 1)} ${units[i]}`;
+  return Number.isFinite(n) ? formatBytes(n) : "-";
 }
 
 export function fmtSeconds(s: number): string {
