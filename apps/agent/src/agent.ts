@@ -2,6 +2,7 @@
 // with full jitter), enrollment on first start, heartbeats, and the jobs it is given. Results
 // that cannot be sent while the socket is down wait in an outbox and go out after the next HELLO.
 import { chmod, mkdir, statfs } from "node:fs/promises";
+import { readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { AgentToCoordinator, CoordinatorToAgent, decode, encode, isJobKind, parseJobPayload, type TCoordinatorMessage, type TJobKind, type TJobPayload, type TJobResult, type TPoolInfo } from "@tideline/protocol";
@@ -23,6 +24,8 @@ export interface AgentOptions {
   coordinatorUrl?: string;
   dataDir: string;
   enrollToken?: string;
+  /** A CA file (PEM) to verify a wss:// coordinator with; kept in the agent's state. */
+  caFile?: string;
   name?: string;
   roles?: Array<"database" | "storage">;
   /** Data directories to report besides those found running or in the usual places. */
@@ -152,14 +155,34 @@ export class Agent {
     return this.opts.coordinatorUrl ?? this.state!.coordinatorUrl;
   }
 
+  /** The CA given now (--ca), else the one kept at enrollment. */
+  private caPem(): string | undefined {
+    if (this.opts.caFile) return readFileSync(this.opts.caFile, "utf8");
+    return this.state?.caPem;
+  }
+
   private connect(): void {
     if (this.stopped) return;
-    const ws = new WebSocket(this.url(), { maxPayload: 1024 * 1024, handshakeTimeout: 10_000 });
+    const url = this.url();
+    const plain = assertSecureUrl(url);
+    if (plain) {
+      this.fatal = "PLAINTEXT_REFUSED";
+      this.log("error", plain);
+      this.onFatal?.("PLAINTEXT_REFUSED");
+      return;
+    }
+    const ca = this.caPem();
+    const ws = new WebSocket(url, { maxPayload: 1024 * 1024, handshakeTimeout: 10_000, ...(ca ? { ca } : {}) });
     this.ws = ws;
     ws.on("open", () => void this.onOpen(ws));
     ws.on("message", (raw) => void this.onMessage(raw.toString()));
     ws.on("close", (code, reason) => this.onClose(code, reason.toString()));
-    ws.on("error", (err) => this.log("warn", "socket error", { error: err.message }));
+    ws.on("error", (err: Error & { code?: string }) => {
+      // an untrusted certificate does not fix itself: say which CA to give
+      const untrusted = /SELF_SIGNED|UNABLE_TO_VERIFY|CERT_|unable to verify|self.signed/i.test(`${err.code ?? ""} ${err.message}`);
+      if (untrusted) this.log("error", "TLS_UNTRUSTED: the coordinator's certificate is not trusted; pass --ca with the CA file its enrollment command names", { error: err.message, code: err.code });
+      else this.log("warn", "socket error", { error: err.message });
+    });
   }
 
   private send(frame: AgentFrame, replyTo?: string): void {
@@ -214,7 +237,7 @@ export class Agent {
     const msg: TCoordinatorMessage = decoded.message;
     switch (msg.type) {
       case "ENROLLED":
-        this.state = { coordinatorUrl: this.url(), agentId: msg.payload.agentId, name: msg.payload.name, secret: msg.payload.secret };
+        this.state = { coordinatorUrl: this.url(), agentId: msg.payload.agentId, name: msg.payload.name, secret: msg.payload.secret, ...(this.caPem() ? { caPem: this.caPem() } : {}) };
         await saveState(this.opts.dataDir, this.state);
         this.log("info", "enrolled", { agentId: msg.payload.agentId, name: msg.payload.name });
         if (this.ws) await this.hello(this.ws);
@@ -353,4 +376,16 @@ export class Agent {
 /** A kind's handler with that kind's payload (TypeScript cannot correlate the two through a generic lookup on its own). */
 function runHandler<K extends TJobKind>(kind: K, ctx: JobContext, payload: TJobPayload<K>): Promise<TJobResult<K>> {
   return (jobHandlers[kind] as JobHandler<K>)(ctx, payload);
+}
+
+/**
+ * Plain ws:// only to loopback: a coordinator on another host is reached over wss://. Returns
+ * the refusal (with code PLAINTEXT_REFUSED), or null when the URL is fine.
+ */
+export function assertSecureUrl(url: string): string | null {
+  const u = new URL(url);
+  if (u.protocol === "wss:" || process.env.TIDELINE_ALLOW_PLAINTEXT === "1") return null;
+  const host = u.hostname.replace(/^\[|\]$/g, "");
+  if (host === "localhost" || host === "::1" || /^127\./.test(host)) return null;
+  return `PLAINTEXT_REFUSED: ${url} is not on this host; connect with wss:// (and --ca), or set TIDELINE_ALLOW_PLAINTEXT=1 on a network you trust`;
 }

@@ -21,6 +21,7 @@ const { values } = parseArgs({
   options: {
     coordinator: { type: "string" },
     "enroll-token": { type: "string" },
+    ca: { type: "string" },
     "data-dir": { type: "string", default: "/var/lib/tideline-agent" },
     name: { type: "string" },
     roles: { type: "string" },
@@ -31,6 +32,7 @@ const { values } = parseArgs({
 await runAgent({
   coordinatorUrl: values.coordinator,
   enrollToken: values["enroll-token"],
+  caFile: values.ca,
   dataDir: values["data-dir"]!,
   name: values.name,
   roles: values.roles,

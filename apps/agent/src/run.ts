@@ -4,6 +4,8 @@ import { Agent } from "./agent";
 export interface RunAgentOptions {
   coordinatorUrl?: string;
   enrollToken?: string;
+  /** CA file (PEM) to verify a wss:// coordinator with. */
+  caFile?: string;
   dataDir: string;
   name?: string;
   roles?: string;
@@ -15,6 +17,7 @@ export async function runAgent(o: RunAgentOptions): Promise<Agent> {
   const agent = new Agent({
     coordinatorUrl: o.coordinatorUrl ?? process.env.TIDELINE_COORDINATOR_WS,
     enrollToken: o.enrollToken ?? process.env.TIDELINE_ENROLL_TOKEN,
+    caFile: o.caFile ?? process.env.TIDELINE_CA,
     dataDir: o.dataDir,
     name: o.name,
     roles: o.roles?.split(",").map((r) => r.trim()) as Array<"database" | "storage"> | undefined,

@@ -9,6 +9,8 @@ export interface AgentState {
   agentId: string;
   name: string;
   secret: string;
+  /** The CA (PEM) the coordinator's certificate is verified against, given with --ca at enrollment. */
+  caPem?: string;
 }
 
 export function statePath(dataDir: string): string {

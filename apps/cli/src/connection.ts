@@ -12,6 +12,8 @@ export interface LocalInstance {
   token: string;
   pid: number | null;
   admin?: { email: string };
+  /** With --tls-cert: the file the coordinator's certificate is verified against. */
+  caFile?: string;
 }
 
 export function defaultDataDir(): string {
@@ -32,6 +34,8 @@ export interface ConnectionFlags {
   url?: string;
   token?: string;
   "data-dir"?: string;
+  /** A CA file (PEM) to verify an https:// coordinator with. */
+  ca?: string;
 }
 
 export function connect(flags: ConnectionFlags): { client: ApiClient; url: string } {
@@ -40,5 +44,12 @@ export function connect(flags: ConnectionFlags): { client: ApiClient; url: strin
   const token = flags.token ?? process.env.TIDELINE_TOKEN ?? inst?.token;
   if (!url) throw new CliError("NO_COORDINATOR", "no coordinator found: run `tideline start` here, or pass --url (or set TIDELINE_URL)");
   if (!token) throw new CliError("NO_TOKEN", "no API token: pass --token (or set TIDELINE_TOKEN); create one in the console under Settings → API tokens");
-  return { client: createApiClient(url, token), url };
+  const caFile = flags.ca ?? process.env.TIDELINE_CA ?? inst?.caFile;
+  let ca: string | undefined;
+  try {
+    ca = caFile ? readFileSync(caFile, "utf8") : undefined;
+  } catch (err) {
+    throw new CliError("CA_UNREADABLE", `cannot read the CA file ${caFile}: ${(err as Error).message}`);
+  }
+  return { client: createApiClient(url, token, { ca }), url };
 }

@@ -40,6 +40,7 @@ const CONNECTION: Record<string, OptionSpec> = {
   url: { type: "string" },
   token: { type: "string" },
   "data-dir": { type: "string" },
+  ca: { type: "string" },
   json: { type: "boolean", default: false },
 };
 
@@ -99,6 +100,9 @@ const OPTION_HELP: Record<string, string> = {
   url: "coordinator URL (or TIDELINE_URL; found by itself next to a running `tideline start`)",
   token: "API token (or TIDELINE_TOKEN)",
   "data-dir": "the data folder of a `tideline start` instance",
+  ca: "CA file (PEM) the coordinator's TLS certificate is verified against (or TIDELINE_CA)",
+  "tls-cert": "serve HTTPS and wss:// with this certificate (PEM); agents then connect with --ca",
+  "tls-key": "the certificate's private key (PEM)",
   json: "exactly one JSON document on stdout; errors as {\"error\":{\"code\",\"message\"}}",
   wait: "wait until the job ends, showing its progress on stderr",
   "dry-run": "only show what would happen",
@@ -149,7 +153,7 @@ const api = (v: Record<string, unknown>) => connect(v as never).client;
 
 const commands: Record<string, Spec> = {
   start: {
-    options: { "data-dir": { type: "string" }, "console-port": { type: "string" }, "coordinator-port": { type: "string" }, "no-console": { type: "boolean" }, "no-demo": { type: "boolean" }, "no-btrfs": { type: "boolean" } },
+    options: { "data-dir": { type: "string" }, "console-port": { type: "string" }, "coordinator-port": { type: "string" }, "no-console": { type: "boolean" }, "no-demo": { type: "boolean" }, "no-btrfs": { type: "boolean" }, "tls-cert": { type: "string" }, "tls-key": { type: "string" } },
     process: true,
     run: async ({ values }) => {
       // the non-literal specifier keeps the coordinator, Prisma and PostgreSQL helpers out of the built CLI
@@ -161,15 +165,16 @@ const commands: Record<string, Spec> = {
         console: !values["no-console"],
         demo: !values["no-demo"],
         btrfs: !values["no-btrfs"],
+        ...(values["tls-cert"] || values["tls-key"] ? { tls: { certFile: need(values["tls-cert"] as string | undefined, "--tls-cert FILE with --tls-key"), keyFile: need(values["tls-key"] as string | undefined, "--tls-key FILE with --tls-cert") } } : {}),
       });
     },
   },
   "agent run": {
-    options: { coordinator: { type: "string" }, "enroll-token": { type: "string" }, "data-dir": { type: "string", default: "/var/lib/tideline-agent" }, name: { type: "string" }, roles: { type: "string" }, pgdata: { type: "string", multiple: true } },
+    options: { coordinator: { type: "string" }, "enroll-token": { type: "string" }, ca: { type: "string" }, "data-dir": { type: "string", default: "/var/lib/tideline-agent" }, name: { type: "string" }, roles: { type: "string" }, pgdata: { type: "string", multiple: true } },
     process: true,
     run: async ({ values }) => {
       const { runAgent } = (await import(AGENT_MODULE)) as typeof import("@tideline/agent");
-      await runAgent({ coordinatorUrl: values.coordinator as string | undefined, enrollToken: values["enroll-token"] as string | undefined, dataDir: values["data-dir"] as string, name: values.name as string | undefined, roles: values.roles as string | undefined, pgdata: values.pgdata as string[] | undefined });
+      await runAgent({ coordinatorUrl: values.coordinator as string | undefined, enrollToken: values["enroll-token"] as string | undefined, caFile: values.ca as string | undefined, dataDir: values["data-dir"] as string, name: values.name as string | undefined, roles: values.roles as string | undefined, pgdata: values.pgdata as string[] | undefined });
       await new Promise(() => {}); // runs until a signal
     },
   },

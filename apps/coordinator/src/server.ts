@@ -1,7 +1,10 @@
 // A coordinator process: HTTP (tRPC API, /healthz, /metrics) and the agent WebSocket endpoint on
 // one port, the job dispatcher, and the LISTEN connection it shares with its peers.
 import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
 import http from "node:http";
+import https from "node:https";
+import { isIP } from "node:net";
 import { createDb, migrate } from "@tideline/db";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import pg from "pg";
@@ -25,6 +28,21 @@ export interface StartOptions {
   migrate?: boolean;
   config?: Partial<CoordinatorConfig>;
   log?: Logger;
+  /** Serve HTTPS and wss:// with this certificate and key (PEM files). */
+  tls?: { certFile: string; keyFile: string; caFile?: string };
+  /** Listen without TLS on an address other than loopback (a private network you trust). */
+  allowPlaintext?: boolean;
+}
+
+const LOOPBACK = new Set(["127.0.0.1", "::1", "localhost"]);
+
+/** Plain HTTP and ws:// only on loopback: anything else crosses a network, so it needs TLS. */
+export function assertTransport(host: string, tls: boolean, allowPlaintext: boolean): void {
+  if (tls || allowPlaintext || LOOPBACK.has(host) || (isIP(host) === 4 && host.startsWith("127."))) return;
+  throw Object.assign(
+    new Error(`TLS_REQUIRED: the coordinator would listen on ${host} without TLS; pass --tls-cert and --tls-key (TIDELINE_TLS_CERT/TIDELINE_TLS_KEY), or TIDELINE_ALLOW_PLAINTEXT=1 on a network you trust`),
+    { code: "TLS_REQUIRED" },
+  );
 }
 
 export interface RunningCoordinator {
@@ -72,7 +90,9 @@ export async function startCoordinator(opts: StartOptions): Promise<RunningCoord
     },
   });
 
-  const server = http.createServer((req, res) => {
+  const listenHost = opts.host ?? "127.0.0.1";
+  assertTransport(listenHost, Boolean(opts.tls), opts.allowPlaintext ?? process.env.TIDELINE_ALLOW_PLAINTEXT === "1");
+  const handler: http.RequestListener = (req, res) => {
     const url = req.url ?? "/";
     if (url.startsWith("/trpc/")) {
       req.url = url.slice("/trpc".length);
@@ -94,7 +114,10 @@ export async function startCoordinator(opts: StartOptions): Promise<RunningCoord
       return;
     }
     json(404, { code: "NOT_FOUND", message: `no route ${url}` });
-  });
+  };
+  const server = opts.tls
+    ? https.createServer({ cert: readFileSync(opts.tls.certFile), key: readFileSync(opts.tls.keyFile) }, handler)
+    : http.createServer(handler);
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
   server.on("upgrade", (req, socket, head) => {
@@ -107,12 +130,14 @@ export async function startCoordinator(opts: StartOptions): Promise<RunningCoord
 
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(opts.port ?? 0, opts.host ?? "127.0.0.1", resolve);
+    server.listen(opts.port ?? 0, listenHost, resolve);
   });
   const addr = server.address() as { port: number; address: string };
   const host = opts.host && opts.host !== "0.0.0.0" ? opts.host : "127.0.0.1";
-  const url = `http://${host}:${addr.port}`;
-  c.publicWsUrl = `ws://${host}:${addr.port}/agent`;
+  const url = `${opts.tls ? "https" : "http"}://${host}:${addr.port}`;
+  c.publicWsUrl = `${opts.tls ? "wss" : "ws"}://${host}:${addr.port}/agent`;
+  // the CA agents verify this coordinator with, named in the enrollment command
+  c.publicCaFile = opts.tls ? (opts.tls.caFile ?? opts.tls.certFile) : undefined;
   await pool.query(
     "INSERT INTO coordinators (id, url, version) VALUES ($1, $2, $3) ON CONFLICT (id) DO UPDATE SET url = $2, started_at = now(), last_seen_at = now()",
     [id, url, VERSION],

@@ -27,8 +27,10 @@ export interface Services {
   log: Logger;
   config: CoordinatorConfig;
   loginLimits: LoginLimits;
-  /** ws:// URL agents use to reach this coordinator, shown in install commands. */
+  /** ws:// or wss:// URL agents use to reach this coordinator, shown in install commands. */
   publicWsUrl?: string;
+  /** With TLS: the CA file agents verify the coordinator with (`--ca` in install commands). */
+  publicCaFile?: string;
 }
 
 export type Role = "viewer" | "operator" | "admin";

@@ -27,6 +27,8 @@ export interface StartOptions {
   demo?: boolean;
   /** The local pool on a loop-mounted btrfs file where the kernel has btrfs (default on, as root). */
   btrfs?: boolean;
+  /** Serve the coordinator over HTTPS and wss:// with this certificate and key (PEM files). */
+  tls?: { certFile: string; keyFile: string };
 }
 
 /**
@@ -184,13 +186,17 @@ export async function startTideline(opts: StartOptions): Promise<void> {
       port: coordinatorPort,
       migrate: false,
       log: createLogger({}, "info", (line) => logStream.write(line)),
+      ...(opts.tls ? { tls: { certFile: path.resolve(opts.tls.certFile), keyFile: path.resolve(opts.tls.keyFile) } } : {}),
     });
+    // over TLS everything local verifies the coordinator against its own certificate
+    const caFile = opts.tls ? path.resolve(opts.tls.certFile) : undefined;
     stops.push(() => coordinator.close());
 
     // the local agent: both roles, enrolled automatically on first start
     const agentDir = path.join(dataDir, "agent");
     const agentArgs = ["--coordinator", coordinator.wsUrl, "--data-dir", agentDir, "--name", "local", "--roles", "database,storage", "--exclude", path.join(dataDir, "inventory")];
     if (demo) agentArgs.push("--pgdata", demo.pgdata);
+    if (caFile) agentArgs.push("--ca", caFile);
     if (!existsSync(path.join(agentDir, "agent.json"))) agentArgs.push("--enroll-token", await createEnrollmentTokenDirect(db));
     const agent = spawnLogged(process.execPath, ["--import", "tsx", path.join(REPO, "apps/agent/src/main.ts"), ...agentArgs], path.join(dataDir, "logs", "agent.log"), {});
     // the agent stops its replicas and clones (pg_ctl fast) before it exits
@@ -209,6 +215,7 @@ export async function startTideline(opts: StartOptions): Promise<void> {
       const consoleProc = spawnLogged(process.execPath, [next, "start", "-p", String(consolePort), "-H", "127.0.0.1"], path.join(dataDir, "logs", "console.log"), {
         TIDELINE_COORDINATOR_URL: coordinator.url,
         PORT: String(consolePort),
+        ...(caFile ? { NODE_EXTRA_CA_CERTS: caFile } : {}),
       }, consoleDir);
       // `next start` waits for open connections (a browser's live subscription never ends): it holds
       // no state, so it gets a moment to finish requests in flight and is then killed
@@ -217,7 +224,7 @@ export async function startTideline(opts: StartOptions): Promise<void> {
       await waitUntil(async () => (await fetch(consoleUrl!).catch(() => null)) !== null, 60_000, "the console to answer");
     }
 
-    const instance: LocalInstance = { coordinatorUrl: coordinator.url, consoleUrl, token, pid: process.pid, admin: { email: admin.email } };
+    const instance: LocalInstance = { coordinatorUrl: coordinator.url, consoleUrl, token, pid: process.pid, admin: { email: admin.email }, ...(caFile ? { caFile } : {}) };
     await writeFile(instanceFile(dataDir), JSON.stringify(instance, null, 2), { mode: 0o600 });
     stops.push(async () => {
       await writeFile(instanceFile(dataDir), JSON.stringify({ ...instance, pid: null }, null, 2), { mode: 0o600 });

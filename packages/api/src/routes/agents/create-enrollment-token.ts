@@ -16,5 +16,7 @@ export const createEnrollmentTokenRoute = adminProcedure
     const row = await ctx.c.db.enrollmentToken.create({ data: { tokenHash: hashToken(token), expiresAt, createdById: ctx.caller.id } });
     await audit(ctx.c, ctx.caller, "enroll-token.create", { target: row.id });
     const url = ctx.c.publicWsUrl ?? "ws://COORDINATOR:PORT/agent";
-    return { token, expiresAt, installCommand: `pnpm tideline agent run --coordinator ${url} --enroll-token ${token} --data-dir /var/lib/tideline-agent` };
+    // over TLS the agent verifies the coordinator against this CA (copy the file to the new host)
+    const ca = ctx.c.publicCaFile ? ` --ca ${ctx.c.publicCaFile}` : "";
+    return { token, expiresAt, installCommand: `pnpm tideline agent run --coordinator ${url}${ca} --enroll-token ${token} --data-dir /var/lib/tideline-agent` };
   });
