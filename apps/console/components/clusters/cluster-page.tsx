@@ -7,6 +7,7 @@ import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useEffect, useState } from "react";
 import { useMe } from "@/components/auth/use-me";
+import type { TWalEvent } from "@tideline/protocol";
 import { FindTheMoment } from "@/components/events/find-the-moment";
 import { JobsTable } from "@/components/jobs/jobs-page";
 import { RestoreDialog, type RestoreDialogPrefill } from "@/components/restore/restore-dialog";
@@ -56,6 +57,8 @@ function ClusterView({ cluster }: { cluster: TClusterDetail }) {
   const points = useQuery(trpc.restorePoints.list.queryOptions({ cluster: cluster.name }));
   const jobs = useQuery(trpc.jobs.list.queryOptions({ clusterId: cluster.id, limit: 15 }));
   const [restore, setRestore] = useState<RestoreDialogPrefill | null>(null);
+  // destructive events the Find the moment panel found, marked on the timeline
+  const [foundEvents, setFoundEvents] = useState<TWalEvent[]>([]);
   const status = clusterStatus(cluster);
   const protectedNow = cluster.state === "protected";
   // links to a section (#settings from the settings page) arrive before the section exists
@@ -112,6 +115,8 @@ function ClusterView({ cluster }: { cluster: TClusterDetail }) {
               now={now}
               onPick={protectedNow ? (time, timeline, lsn) => setRestore({ time, timeline, lsn }) : undefined}
               target={restore?.time ?? null}
+              events={foundEvents}
+              onPickEvent={protectedNow ? (e) => e.xid && setRestore({ xid: e.xid, timeline: e.timeline }) : undefined}
             />
           )}
           <p className="mt-2 text-[12px] text-zinc-500">
@@ -127,6 +132,7 @@ function ClusterView({ cluster }: { cluster: TClusterDetail }) {
           window={win.data}
           disabled={!protectedNow}
           onRestore={({ xid, timeline }) => setRestore({ xid, timeline })}
+          onFound={setFoundEvents}
         />
 
         <Panel>

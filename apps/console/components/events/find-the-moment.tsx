@@ -6,7 +6,7 @@
 // (lib/time-input.ts); the job's result arrives through live.onChange, nothing polls.
 import { skipToken, useMutation, useQuery } from "@tanstack/react-query";
 import { DESTRUCTIVE_WAL_EVENT_KINDS, type TWalEvent, type TWalEventsResult } from "@tideline/protocol";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { useMe } from "@/components/auth/use-me";
 import { Button } from "@/components/ui/button";
 import { ErrorText } from "@/components/ui/error-text";
@@ -50,12 +50,15 @@ export function FindTheMoment({
   window: w,
   disabled,
   onRestore,
+  onFound,
 }: {
   cluster: string;
   zone: Zone;
   window: TWindow | undefined;
   disabled: boolean;
   onRestore: (prefill: { xid: string; timeline: number }) => void;
+  /** The destructive events of the latest search, for the timeline to mark. */
+  onFound?: (events: TWalEvent[]) => void;
 }) {
   const trpc = useTRPC();
   const { can } = useMe();
@@ -81,6 +84,10 @@ export function FindTheMoment({
   const running =
     search.isPending || (Boolean(jobId) && (!state || ["queued", "dispatched", "running"].includes(state)));
   const result = state === "succeeded" ? (job.data?.result as TWalEventsResult) : null;
+  // the timeline marks what this search found
+  useEffect(() => {
+    if (result) onFound?.(result.events.filter(isDestructive));
+  }, [result, onFound]);
 
   return (
     <Panel className="p-4" data-testid="events-panel">

@@ -6,6 +6,7 @@
 // timeline) for a restore; marks show their LSN, data time, size and drill status.
 // This file composes the parts: the view state and input (use-timeline-view.ts), the toolbar,
 // and the SVG layers, drawn in this order so that later ones lie on top.
+import type { TWalEvent } from "@tideline/protocol";
 import { useMemo, useState } from "react";
 import type { Zone } from "@/lib/time-input";
 import { dataExtent } from "@/lib/timeline/view-state";
@@ -22,6 +23,7 @@ import { RestorePointTooltip } from "./restore-point-tooltip";
 import { TargetLine } from "./target-line";
 import { TimelineToolbar } from "./timeline-toolbar";
 import { useTimelineView } from "./use-timeline-view";
+import { WalEventMarks } from "./wal-event-marks";
 import { GapHatch } from "./wal-gaps";
 
 export interface TimelineChartProps {
@@ -33,9 +35,13 @@ export interface TimelineChartProps {
   onPick?: (at: number, timeline: number | null, lsn?: string) => void;
   /** The restore target being planned: drawn as a line. */
   target?: number | null;
+  /** Destructive events found in the WAL (Find the moment), marked where they happened. */
+  events?: TWalEvent[];
+  /** A marked event picked: restore to just before its transaction. */
+  onPickEvent?: (e: TWalEvent) => void;
 }
 
-export function TimelineChart({ window: w, restorePoints, zone, now, onPick, target }: TimelineChartProps) {
+export function TimelineChart({ window: w, restorePoints, zone, now, onPick, target, events, onPickEvent }: TimelineChartProps) {
   const lanes = useMemo(() => buildLanes(w, restorePoints), [w, restorePoints]);
   const forkTimes = useMemo(() => placeForks(w, restorePoints, lanes), [w, restorePoints, lanes]);
   const extent = useMemo(() => dataExtent(lanes, restorePoints), [lanes, restorePoints]);
@@ -117,6 +123,7 @@ export function TimelineChart({ window: w, restorePoints, zone, now, onPick, tar
             />
             <NowLine plot={plot} now={now} />
             <TargetLine plot={plot} target={target} />
+            <WalEventMarks plot={plot} events={events ?? []} onPick={onPickEvent} />
             <HoverCursor plot={plot} hover={chart.hover} zone={zone} />
             {/* restore points, on top so they can be hovered and focused */}
             <RestorePointMarks
