@@ -25,6 +25,8 @@ export interface RecoveryOptions {
   spec: TCloneSpec;
   helper: string;
   walDir: string;
+  /** The cluster's WAL segment size, for padding a `.partial` served from the archive. */
+  walSegmentSize?: number;
   logFile: string;
   action: "promote" | "pause";
   listen: string;
@@ -123,7 +125,7 @@ function recoverySettings(o: RecoveryOptions): Settings {
     shared_preload_libraries: "",
     hot_standby: true,
     password_encryption: "scram-sha-256",
-    restore_command: restoreCommand(o.helper, o.walDir),
+    restore_command: restoreCommand(o.helper, o.walDir, o.walSegmentSize),
     recovery_target_timeline: String(o.spec.timeline),
     // a target reached with action "promote" ends recovery with a synchronous end-of-recovery
     // checkpoint (seconds on a big clone); pausing there and calling pg_promote() takes

@@ -49,6 +49,7 @@ export async function restoreToClone(ctx: JobContext, spec: TCloneSpec, purpose:
     spec,
     helper: await ctx.agent.protection.helper(),
     walDir: c.walDir,
+    walSegmentSize: c.walSegmentSize,
     logFile: path.join(ctx.agent.protection.logDir, `clone-${spec.cloneId}.log`),
     action: "promote" as const,
     listen: "*",

@@ -60,6 +60,7 @@ export async function restoreDr(ctx: JobContext, p: TJobPayload<"restore.dr">): 
     spec: p,
     helper: await ctx.agent.protection.helper(),
     walDir: c.walDir,
+    walSegmentSize: c.walSegmentSize,
     logFile: path.join(path.dirname(p.targetDir), `${path.basename(p.targetDir)}.log`),
     action: p.action,
     listen: "*",

@@ -10,7 +10,12 @@ import { psqlExec, psqlRows, sqlLiteral } from "../pg/psql";
 import type { ProtectedCluster } from "./config";
 import { ensureConfFiles, writeManagedBlock } from "./postgres-conf";
 
-/** The restore_command helper: copies a WAL file from the archive, or its `.partial` when only that exists (the newest seconds live there). */
+/**
+ * The restore_command helper: copies a WAL file from the archive, or its `.partial` when only that
+ * exists (the newest seconds live there). A `.partial` is padded with zeros to the segment size:
+ * pg_receivewal pads a new one as it creates it, and a copy taken in that moment would be short,
+ * which archive recovery refuses ("has wrong size"); zeros read as the end of the WAL.
+ */
 export async function installRestoreHelper(dataDir: string): Promise<string> {
   const bin = path.join(dataDir, "bin");
   await mkdir(bin, { recursive: true });
@@ -19,10 +24,11 @@ export async function installRestoreHelper(dataDir: string): Promise<string> {
   await writeFile(
     f,
     `#!/bin/sh
-# Tideline restore_command helper: $1 = WAL file name (%f), $2 = destination (%p), $3 = archive directory
+# Tideline restore_command helper: $1 = WAL file name (%f), $2 = destination (%p), $3 = archive directory,
+# $4 = WAL segment size in bytes
 if [ -f "$3/$1" ]; then exec cp "$3/$1" "$2"; fi
 case "$1" in *.history) exit 1 ;; esac
-if [ -f "$3/$1.partial" ]; then exec cp "$3/$1.partial" "$2"; fi
+if [ -f "$3/$1.partial" ]; then cp "$3/$1.partial" "$2" && exec truncate -s ">\${4:-16777216}" "$2"; fi
 exit 1
 `,
     { mode: 0o755 },
@@ -30,8 +36,8 @@ exit 1
   return f;
 }
 
-export function restoreCommand(helper: string, walDir: string): string {
-  return `${helper} %f %p ${walDir}`;
+export function restoreCommand(helper: string, walDir: string, walSegmentSize = 16 * 1024 * 1024): string {
+  return `${helper} %f %p ${walDir} ${walSegmentSize}`;
 }
 
 export async function primarySettings(c: ProtectedCluster): Promise<Record<string, number>> {
@@ -91,7 +97,7 @@ export async function configureReplica(c: ProtectedCluster, helper: string): Pro
     logging_collector: false,
     primary_conninfo: c.primary.conninfo,
     primary_slot_name: c.slotReplica,
-    restore_command: restoreCommand(helper, c.walDir),
+    restore_command: restoreCommand(helper, c.walDir, c.walSegmentSize),
     recovery_target_timeline: "latest",
     shared_preload_libraries: "",
   });
