@@ -22,7 +22,7 @@ test("restore to a restore point itself, and to just before a transaction", asyn
   await expect(dialog.getByTestId("target-kind-immediate")).toHaveAttribute("aria-checked", "true");
   await expect(dialog.getByTestId("restore-point-pick")).toHaveValue(newest.id);
   await expect(dialog.getByTestId("restore-plan")).toHaveAttribute("data-stale", "false");
-  await expect(dialog.getByTestId("plan-restore-point")).toContainText(newest.id);
+  await expect(dialog.getByTestId("plan-restore-point")).toContainText(newest.lsn);
   await expect(dialog.getByTestId("plan-expected")).toContainText(newest.lsn);
 
   // a transaction committed after the newest restore point, once the archive has seen it complete
