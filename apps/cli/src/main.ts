@@ -124,6 +124,7 @@ const OPTION_HELP: Record<string, string> = {
   "snapshot-every": "restore point cadence: 15m, 1h or a cron expression",
   "snapshot-wal": "also a restore point every this much WAL (256MB, 1GiB, off)",
   "clone-idle": "destroy clones with no client connected for this long (30m, 2h; off), unless protected",
+  synchronous: "zero-loss mode on|off: commits on the primary wait until their WAL is fsynced on the storage host",
   "time-zone": "IANA zone the cron schedules are read in (Europe/Berlin; default UTC)",
   retention: "e.g. keepLast=10,hourly=24,daily=7,weekly=4,monthly=6,windowDays=14",
   from: "start of the range, with its zone (e.g. '2026-11-21 10:00:00+01'); events take --to as its end",
@@ -205,15 +206,26 @@ const commands: Record<string, Spec> = {
     ({ values }) => clustersAdd(api(values), values as never, Boolean(values.json)),
   ),
   "clusters show": withApi({}, ({ values, positionals }) => clustersShow(api(values), need(positionals[0], "tideline clusters show CLUSTER"), Boolean(values.json))),
-  "clusters update": withApi({ "snapshot-every": { type: "string" }, "snapshot-wal": { type: "string" }, "time-zone": { type: "string" }, retention: { type: "string" }, "clone-idle": { type: "string" } }, async ({ values, positionals }) => {
-    const r = await api(values).clusters.update.mutate({
+  "clusters update": withApi({ "snapshot-every": { type: "string" }, "snapshot-wal": { type: "string" }, "time-zone": { type: "string" }, retention: { type: "string" }, "clone-idle": { type: "string" }, synchronous: { type: "string" } }, async ({ values, positionals }) => {
+    const sync = values.synchronous as string | undefined;
+    if (sync !== undefined && sync !== "on" && sync !== "off") throw new CliError("USAGE", "--synchronous on|off", 2);
+    const client = api(values);
+    const r = await client.clusters.update.mutate({
       cluster: need(positionals[0], "tideline clusters update CLUSTER [--snapshot-every 15m] [--retention keepLast=10,daily=7]"),
       snapshotEvery: values["snapshot-every"] as string | undefined,
       snapshotWal: values["snapshot-wal"] as string | undefined,
       timeZone: values["time-zone"] as string | undefined,
       retention: values.retention ? parsePolicy(values.retention as string) : undefined,
       cloneIdle: values["clone-idle"] as string | undefined,
+      ...(sync ? { synchronous: sync === "on" } : {}),
     });
+    if (r.synchronousJobId) {
+      // zero-loss mode changes the primary's setting: wait for it, and say what it is now
+      const job = await waitForJob(client, r.synchronousJobId, { quiet: true });
+      if (job.state !== "succeeded") throw new CliError(job.error?.code ?? "SYNCHRONOUS_FAILED", job.error?.message ?? "zero-loss mode could not be changed");
+      const s = job.result as { after: string };
+      if (!values.json) process.stdout.write(`zero-loss mode ${sync}: synchronous_standby_names = '${s.after}'\n`);
+    }
     if (values.json) printJson(r);
     else process.stdout.write("updated\n");
   }),

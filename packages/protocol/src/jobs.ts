@@ -125,6 +125,15 @@ export const ZCloneResult = z.object({
   sizeBytes: z.number(),
 });
 
+/**
+ * Replication slot names on the primary: one for WAL streaming (also the WAL receiver's
+ * application_name, which zero-loss mode puts in synchronous_standby_names), one for the replica.
+ */
+export function slotNames(cluster: string): { wal: string; replica: string } {
+  const c = cluster.replaceAll("-", "_");
+  return { wal: `tideline_wal_${c}`, replica: `tideline_replica_${c}` };
+}
+
 export const JobKinds = {
   "cluster.inspect": { payload: ZClusterTarget, result: ZClusterInspectResult },
   /** Like `barman check`: every setting that stops Tideline from protecting the cluster, with its fix. */
@@ -228,6 +237,20 @@ export const JobKinds = {
       bytes: z.number(),
       seconds: z.number(),
     }),
+  },
+  /**
+   * Database agent: zero-loss mode on or off — Tideline's WAL receiver (its application_name) in
+   * the primary's synchronous_standby_names, or out of it.
+   */
+  "cluster.synchronous": {
+    payload: z.object({
+      clusterId: z.string(),
+      cluster: ZIdent,
+      primary: z.object({ pgdata: z.string(), port: z.number().int(), version: z.number().int().nullable() }),
+      applicationName: ZSqlName,
+      enable: z.boolean(),
+    }),
+    result: z.object({ before: z.string(), after: z.string(), changed: z.boolean() }),
   },
   /** Storage agent: dataset properties of a pool's tideline root, inherited by every cluster's datasets. */
   "storage.configure": {

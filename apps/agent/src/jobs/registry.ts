@@ -7,6 +7,7 @@ import { restoreToCloneJob } from "./restore-to-clone";
 import { destroyClone } from "./destroy-clone";
 import { restoreDr } from "./restore-dr";
 import { restoreTable } from "./restore-table";
+import { setSynchronous } from "./set-synchronous";
 import { copyClone } from "../clones/copy-clone";
 import { runDrill } from "./run-drill";
 import { createRestorePoint } from "./create-restore-point";
@@ -24,6 +25,7 @@ export const jobHandlers: { [K in TJobKind]: JobHandler<K> } = {
   "cluster.check": checkCluster,
   "cluster.protect": protectCluster,
   "cluster.unprotect": unprotectCluster,
+  "cluster.synchronous": setSynchronous,
   "restore-point.create": createRestorePoint,
   "backup.base": baseBackup,
   "retention.apply": applyRetention,

@@ -32,11 +32,7 @@ export function clusterDatasets(pool: string, cluster: string): ClusterDatasets 
   return { root, wal: `${root}/wal`, replica: `${root}/replica`, clones: `${root}/clones`, base: `${root}/base` };
 }
 
-/** Replication slot names on the primary: one for WAL streaming, one for the replica. */
-export function slotNames(cluster: string): { wal: string; replica: string } {
-  const c = cluster.replaceAll("-", "_");
-  return { wal: `tideline_wal_${c}`, replica: `tideline_replica_${c}` };
-}
+export { slotNames } from "@tideline/protocol";
 
 const dir = (dataDir: string) => path.join(dataDir, "clusters");
 

@@ -34,6 +34,13 @@ export async function ingestClusterStatus(c: Services, agentId: string, s: Statu
   const prev = (cl.health ?? {}) as Partial<ClusterHealth>;
   const slotState = !s.wal.slot ? "unknown" : s.wal.slot.active === null ? "missing" : s.wal.slot.active ? "active" : "inactive";
   if (slotState === "inactive" && s.wal.state === "streaming") problems.push({ code: "SLOT_INACTIVE", message: `replication slot ${s.wal.slot?.name} is not in use` });
+  if (cl.synchronous && s.wal.state !== "streaming") {
+    problems.push({
+      code: "SYNCHRONOUS_WAITING",
+      message: "zero-loss mode is on and Tideline's WAL receiver is not streaming: commits on the primary wait until it is back",
+      fix: "see the receiver's error above; to let commits go on without it, turn zero-loss mode off (tideline clusters update CLUSTER --synchronous off)",
+    });
+  }
   const scheduleSeconds = scheduleIntervalSeconds(cl.snapshotSchedule);
   if (ageSeconds !== null && scheduleSeconds && ageSeconds > scheduleSeconds * 3 && cl.state === "protected") {
     problems.push({ code: "RESTORE_POINTS_LATE", message: `the newest restore point is ${Math.round(ageSeconds / 60)} min old (schedule: ${cl.snapshotSchedule})`, fix: "check the cluster's jobs for failed restore-point.create runs" });

@@ -132,6 +132,14 @@ const handlers: { [K in TJobKind]?: ResultHandler<K> } = {
     }
     return r;
   },
+  "cluster.synchronous": async (c, job, r) => {
+    const { enable } = JobKinds["cluster.synchronous"].payload.pick({ enable: true }).parse(job.payload);
+    if (job.clusterId) {
+      await c.db.cluster.update({ where: { id: job.clusterId }, data: { synchronous: enable } });
+      await c.bus.publish({ entity: "cluster", id: job.clusterId, clusterId: job.clusterId });
+    }
+    return r;
+  },
   "cluster.inspect": async (c, job, r) => {
     if (job.clusterId) {
       await c.db.cluster.update({

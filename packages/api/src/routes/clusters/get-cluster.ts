@@ -27,6 +27,10 @@ export const getClusterRoute = viewerProcedure
       nextScheduledRuns: z.array(z.date()),
       /** A restore point also every this many bytes of WAL; 0: off. */
       snapshotWalBytes: z.number(),
+      /** Zero-loss mode: commits wait for Tideline's WAL receiver. */
+      synchronous: z.boolean(),
+      /** Clones without a client for this many minutes are destroyed (null: never). */
+      cloneIdleMinutes: z.number().nullable(),
       nextSnapshotAt: z.date().nullable(),
       retention: z.record(z.string(), z.number()),
       health: z.unknown(),
@@ -56,6 +60,8 @@ export const getClusterRoute = viewerProcedure
       scheduleTimeZone: cl.scheduleTimeZone,
       nextScheduledRuns: upcoming(cl.snapshotSchedule, cl.scheduleTimeZone),
       snapshotWalBytes: Number(cl.snapshotWalBytes),
+      synchronous: cl.synchronous,
+      cloneIdleMinutes: cl.cloneIdleMinutes,
       nextSnapshotAt: cl.nextSnapshotAt,
       retention: (cl.retention ?? {}) as Record<string, number>,
       health: cl.health,

@@ -1,9 +1,11 @@
 import { assertRetentionPolicy, nextRun, parseSchedule } from "@tideline/core";
+import { slotNames } from "@tideline/protocol";
 import { z } from "zod";
 import { audit } from "../../audit/audit";
 import { findCluster } from "../../clusters/cluster-inputs";
 import { snapshotWalBytes } from "../../clusters/snapshot-wal";
 import { parseTtl } from "../../clones/ttl";
+import { createJob } from "../../jobs/create-job";
 import { AppError } from "../../errors";
 import { operatorProcedure } from "../../trpc";
 
@@ -18,8 +20,8 @@ export const ZRetentionPolicy = z.object({
 
 /** Schedule (time and WAL volume) and retention settings of a cluster. */
 export const updateClusterRoute = operatorProcedure
-  .input(z.object({ cluster: z.string().min(1), snapshotEvery: z.string().min(1).optional(), snapshotWal: z.string().min(1).max(40).optional(), timeZone: z.string().min(1).max(64).optional(), retention: ZRetentionPolicy.optional(), cloneIdle: z.string().min(2).max(10).optional() }))
-  .output(z.object({ ok: z.boolean(), nextSnapshotAt: z.date().nullable() }))
+  .input(z.object({ cluster: z.string().min(1), snapshotEvery: z.string().min(1).optional(), snapshotWal: z.string().min(1).max(40).optional(), timeZone: z.string().min(1).max(64).optional(), retention: ZRetentionPolicy.optional(), cloneIdle: z.string().min(2).max(10).optional(), synchronous: z.boolean().optional() }))
+  .output(z.object({ ok: z.boolean(), nextSnapshotAt: z.date().nullable(), synchronousJobId: z.string().nullable() }))
   .mutation(async ({ ctx, input }) => {
     const cl = await findCluster(ctx.c, input.cluster);
     let nextSnapshotAt = cl.nextSnapshotAt;
@@ -52,7 +54,21 @@ export const updateClusterRoute = operatorProcedure
         nextSnapshotAt, retention: input.retention ?? undefined,
         cloneIdleMinutes },
     });
-    await audit(ctx.c, ctx.caller, "cluster.update", { clusterId: cl.id, target: cl.name, details: { snapshotEvery: input.snapshotEvery, timeZone: input.timeZone, snapshotWalBytes: walBytes, retention: input.retention, cloneIdleMinutes } });
+    // zero-loss mode: the database agent changes the primary's synchronous_standby_names
+    let synchronousJobId: string | null = null;
+    if (input.synchronous !== undefined) {
+      if (cl.state !== "protected") throw new AppError("CLUSTER_NOT_PROTECTED", `cluster ${cl.name} is ${cl.state}; zero-loss mode needs its WAL receiver running`);
+      const job = await createJob(ctx.c.pool, ctx.c.bus, {
+        kind: "cluster.synchronous",
+        agentId: cl.agentId,
+        clusterId: cl.id,
+        payload: { clusterId: cl.id, cluster: cl.name, primary: { pgdata: cl.pgdata, port: cl.port, version: cl.pgVersion ?? null }, applicationName: slotNames(cl.name).wal, enable: input.synchronous },
+        createdById: ctx.caller.id,
+        maxAttempts: 1,
+      });
+      synchronousJobId = job.id;
+    }
+    await audit(ctx.c, ctx.caller, "cluster.update", { clusterId: cl.id, target: cl.name, details: { snapshotEvery: input.snapshotEvery, timeZone: input.timeZone, snapshotWalBytes: walBytes, retention: input.retention, cloneIdleMinutes, synchronous: input.synchronous } });
     await ctx.c.bus.publish({ entity: "cluster", id: cl.id, clusterId: cl.id });
-    return { ok: true, nextSnapshotAt };
+    return { ok: true, nextSnapshotAt, synchronousJobId };
   });
