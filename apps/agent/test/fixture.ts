@@ -84,7 +84,7 @@ export async function protectedCluster(name: string, opts: { storage?: StorageDr
     pgbench,
     teardown: async () => {
       await p.agent.kill("SIGTERM"); // the test may have replaced the agent process
-      await coord.kill("SIGTERM");
+      await p.coord.kill("SIGTERM"); // the test may have replaced the coordinator too
       await primary.destroy();
       // clones and replicas are PostgreSQL servers under the pool: they must be down first
       await exec("pkill", ["-f", pool.mountpoint]).catch(() => {});

@@ -74,6 +74,19 @@ describe("tideline start", () => {
     }
   });
 
+  it("starts its local agent again when it is killed", async () => {
+    const { stdout } = await exec("pgrep", ["-f", `apps/agent/src/main.ts.*--data-dir ${path.join(dataDir, "agent")}`]);
+    const pid = Number(stdout.trim().split("\n")[0]);
+    process.kill(pid, "SIGKILL");
+    await waitFor("the supervisor to say so", async () => proc!.output().includes("the local agent stopped"), 20_000, 200);
+    await waitFor("the local agent connected again", async () => {
+      const { stdout: again } = await exec("pgrep", ["-f", `apps/agent/src/main.ts.*--data-dir ${path.join(dataDir, "agent")}`]).catch(() => ({ stdout: "" }));
+      if (!again.trim() || Number(again.trim().split("\n")[0]) === pid) return null;
+      const { stdout: list } = await cli(["agents", "list", "--json", "--data-dir", dataDir]);
+      return (JSON.parse(list) as Array<{ connected: boolean }>).some((a) => a.connected);
+    }, 60_000, 500);
+  });
+
   it("stops cleanly on Ctrl-C, even with a browser's live subscription open, and reuses the same data on the next start", async () => {
     // a signed-in browser keeps the console's live-update stream open; `next start` alone would wait for it
     const [, password] = /password:\s+(\S{12,})/.exec(proc!.output()) ?? [];

@@ -198,7 +198,24 @@ export async function startTideline(opts: StartOptions): Promise<void> {
     if (demo) agentArgs.push("--pgdata", demo.pgdata);
     if (caFile) agentArgs.push("--ca", caFile);
     if (!existsSync(path.join(agentDir, "agent.json"))) agentArgs.push("--enroll-token", await createEnrollmentTokenDirect(db));
-    const agent = spawnLogged(process.execPath, ["--import", "tsx", path.join(REPO, "apps/agent/src/main.ts"), ...agentArgs], path.join(dataDir, "logs", "agent.log"), {});
+    // supervised: an agent that dies (killed, crashed) is started again after a short pause,
+    // faster than a DBA would notice; it adopts the pg_receivewal and servers it left running
+    const enrollFlag = agentArgs.indexOf("--enroll-token");
+    let agent: ChildProcess;
+    let restarts = 0;
+    const startAgent = () => {
+      agent = spawnLogged(process.execPath, ["--import", "tsx", path.join(REPO, "apps/agent/src/main.ts"), ...agentArgs], path.join(dataDir, "logs", "agent.log"), {});
+      agent.once("exit", (code, signal) => {
+        if (stopping) return;
+        // enrolled by now: the one-time token is spent
+        if (agentArgs[enrollFlag] === "--enroll-token" && existsSync(path.join(agentDir, "agent.json"))) agentArgs.splice(enrollFlag, 2);
+        restarts++;
+        const delay = Math.min(30_000, 1000 * 2 ** Math.min(restarts - 1, 5));
+        say(`the local agent stopped (${signal ?? `exit ${code}`}); starting it again in ${delay / 1000} s`);
+        setTimeout(() => !stopping && startAgent(), delay);
+      });
+    };
+    startAgent();
     // the agent stops its replicas and clones (pg_ctl fast) before it exits
     children.push(() => stopChild(agent, 20_000));
 
