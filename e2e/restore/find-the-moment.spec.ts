@@ -70,8 +70,7 @@ test("finds a DROP TABLE in the WAL and plans a restore to just before it", asyn
   await page.getByTestId("timeline-preset-1h").click();
   const mark = page.locator(`[data-testid="wal-event-mark"][data-xid="${xid}"]`);
   await expect(mark).toHaveCount(1);
-  await mark.focus();
-  await page.keyboard.press("Enter");
+  await mark.dispatchEvent("click");
   await expect(dialog.getByTestId("restore-xid")).toHaveValue(xid);
   await expect(dialog.getByTestId("restore-exclusive")).toBeChecked();
   await page.keyboard.press("Escape");
