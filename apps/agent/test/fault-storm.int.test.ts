@@ -1,11 +1,15 @@
 // The fault storm: markers committed to the primary the whole time while, round after round, a
 // part of Tideline is killed with SIGKILL — the storage agent, the coordinator, pg_receivewal,
-// the shadow replica, the agent in the middle of creating a clone — with restore points and
+// the shadow replica, the agent in the middle of creating a clone, the inventory PostgreSQL — with restore points and
 // restores in between. After every round a clone at --latest holds every marker committed a few
 // seconds before it was asked for; at the end every job is in a final state, no clone dataset or
 // server is left over, the window has no gap, and nothing acknowledged is lost.
-// FAULTS_ROUNDS sets the number of rounds (default 5: each kind of kill once; `pnpm test:faults`
+// FAULTS_ROUNDS sets the number of rounds (default 6: each kind of kill once; `pnpm test:faults`
 // runs more).
+import { existsSync } from "node:fs";
+import { readFile, rm } from "node:fs/promises";
+import path from "node:path";
+import { startCluster } from "@tideline/postgres";
 import { waitFor, waitForJob, spawnAgent, spawnCoordinator } from "@tideline/testkit";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -13,8 +17,8 @@ import { btrfsAvailable } from "../src/storage/testing";
 import { ENV, exec, type Protected, protectedCluster, testStorage } from "./fixture";
 
 const storage = testStorage((await btrfsAvailable()) ? "btrfs" : "zfs");
-const ROUNDS = Number(process.env.FAULTS_ROUNDS ?? 5);
-const KINDS = ["agent", "coordinator", "pg_receivewal", "replica", "agent-mid-clone"] as const;
+const ROUNDS = Number(process.env.FAULTS_ROUNDS ?? 6);
+const KINDS = ["agent", "coordinator", "pg_receivewal", "replica", "agent-mid-clone", "inventory"] as const;
 type Kind = (typeof KINDS)[number];
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -91,6 +95,24 @@ describe(`fault storm (on ${storage}, ${ROUNDS} rounds)`, () => {
       case "replica":
         await exec("pkill", ["-KILL", "-f", `postgres -D ${p.pool.mountpoint}/tideline/storm/replica`]);
         return;
+      case "inventory": {
+        // the coordinator's own database: killed (no shutdown checkpoint), then started again
+        const pid = Number(
+          (await readFile(path.join(p.inv.pg.pgdata, "postmaster.pid"), "utf8")).split("\n")[0],
+        );
+        process.kill(pid, "SIGKILL");
+        await waitFor("the inventory's postmaster gone", async () => !existsSync(`/proc/${pid}`), 10_000, 50);
+        await rm(path.join(p.inv.pg.pgdata, "postmaster.pid"), { force: true });
+        await sleep(1000);
+        await startCluster(p.inv.pg);
+        await waitFor(
+          "the API back on its inventory",
+          async () => (await p.api().agents.list.query()).find((a) => a.name === "storage1" && a.connected),
+          60_000,
+          500,
+        );
+        return;
+      }
       case "agent-mid-clone": {
         const { jobId, cloneId } = await p
           .api()
