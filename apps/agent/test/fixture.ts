@@ -11,7 +11,7 @@ import { BtrfsDriver, DirectoryDriver, type StorageDriver, type StorageDriverKin
 import { createBtrfsTestPool, createTestPool, ensureZfs, type TestPool } from "../src/storage/testing";
 
 export const exec = promisify(execFile);
-export const ENV = { TIDELINE_STATUS_MS: "1000", TIDELINE_SCHEDULER_MS: "500", TIDELINE_SWEEP_MS: "300", TIDELINE_ADVERTISE_HOST: "127.0.0.1" };
+export const ENV = { TIDELINE_STATUS_MS: "1000", TIDELINE_CLONE_ACTIVITY_MS: "1000", TIDELINE_SCHEDULER_MS: "500", TIDELINE_SWEEP_MS: "300", TIDELINE_ADVERTISE_HOST: "127.0.0.1" };
 
 export interface Protected {
   inv: TestInventory;

@@ -15,6 +15,9 @@ import { loadProtected, type ProtectedCluster, saveProtected } from "./config";
 import { ensureReplicaRunning, installRestoreHelper, replicaTarget, stopReplica } from "./replica";
 import { WalReceiver } from "./wal-receiver";
 
+/** How often a cluster's clones are checked for their space and client connections. */
+const CLONE_ACTIVITY_MS = Number(process.env.TIDELINE_CLONE_ACTIVITY_MS ?? 15_000);
+
 type Status = z.infer<(typeof AgentToCoordinator)["CLUSTER_STATUS"]>;
 type Log = (level: string, msg: string, f?: Record<string, unknown>) => void;
 
@@ -24,6 +27,8 @@ interface Entry {
   starting: boolean;
   /** When snapshot sizes were last reported. */
   sizesAt: number;
+  /** When clone sizes and connections were last read (they cost a psql and a size query per clone). */
+  clonesAt: number;
   receiver: WalReceiver;
   archive: WalArchive;
 }
@@ -95,7 +100,7 @@ export class ProtectionManager {
     if (old) await old.receiver.stop();
     const receiver = new WalReceiver(c, this.runDir, this.log);
     const archive = new WalArchive(c.walDir, path.join(this.dataDir, "cache", `${c.cluster}-wal.json`), c.walSegmentSize);
-    const entry: Entry = { config: c, receiver, archive, starting: true, sizesAt: 0 };
+    const entry: Entry = { config: c, receiver, archive, starting: true, sizesAt: 0, clonesAt: 0 };
     this.entries.set(c.cluster, entry);
     try {
       await receiver.start();
@@ -211,7 +216,12 @@ export class ProtectionManager {
     } catch {
       // space is informative; a failure here must not hide the rest of the status
     }
-    const clones = await this.cloneActivity(c);
+    // the idle policy counts in minutes: clone activity every CLONE_ACTIVITY_MS, not every report
+    let clones: Status["clones"];
+    if (Date.now() - e.clonesAt > CLONE_ACTIVITY_MS) {
+      e.clonesAt = Date.now();
+      clones = await this.cloneActivity(c);
+    }
     const lagBytes = primaryLsn && flushLsn ? Math.max(0, Number(lsnDiffBytes(primaryLsn, flushLsn))) : null;
     return {
       clusterId: c.clusterId,
