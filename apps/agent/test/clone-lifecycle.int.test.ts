@@ -58,7 +58,7 @@ describe(`clone lifecycle (on ${storage})`, () => {
     );
     const r = await p
       .api()
-      .restore.create.mutate({ cluster: "lab", target: { kind: "time", time: at[1]!.toISOString() } });
+      .restore.create.mutate({ cluster: "lab", target: { kind: "time", time: new Date((at[1]!.getTime() + at[2]!.getTime()) / 2).toISOString() } });
     await ready(r.jobId);
     cloneC = r.cloneId;
     connC = (await p.api().clones.get.query({ id: cloneC })).connectionString!;
