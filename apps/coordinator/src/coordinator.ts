@@ -1,6 +1,7 @@
 // Everything a coordinator process shares between its HTTP API, agent sockets and dispatcher: the
 // API's services plus what only this process has (its agent connections, dispatcher, metrics).
 import type { Services } from "@tideline/api";
+import type { Liveness } from "./agents/liveness";
 import type { AgentRegistry } from "./agents/registry";
 import type { CoordinatorMetrics } from "./http/metrics";
 import type { Dispatcher } from "./jobs/dispatcher";
@@ -9,6 +10,7 @@ export type { CoordinatorConfig } from "@tideline/api";
 
 export interface Coordinator extends Services {
   registry: AgentRegistry;
+  liveness: Liveness;
   dispatcher: Dispatcher;
   metrics: CoordinatorMetrics;
 }

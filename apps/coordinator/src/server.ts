@@ -10,6 +10,7 @@ import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import pg from "pg";
 import { WebSocketServer } from "ws";
 import { handleAgentSocket } from "./agents/agent-socket";
+import { Liveness } from "./agents/liveness";
 import { AgentRegistry } from "./agents/registry";
 import type { Coordinator, CoordinatorConfig } from "./coordinator";
 import { health } from "./http/health";
@@ -40,7 +41,9 @@ const LOOPBACK = new Set(["127.0.0.1", "::1", "localhost"]);
 export function assertTransport(host: string, tls: boolean, allowPlaintext: boolean): void {
   if (tls || allowPlaintext || LOOPBACK.has(host) || (isIP(host) === 4 && host.startsWith("127."))) return;
   throw Object.assign(
-    new Error(`TLS_REQUIRED: the coordinator would listen on ${host} without TLS; pass --tls-cert and --tls-key (TIDELINE_TLS_CERT/TIDELINE_TLS_KEY), or TIDELINE_ALLOW_PLAINTEXT=1 on a network you trust`),
+    new Error(
+      `TLS_REQUIRED: the coordinator would listen on ${host} without TLS; pass --tls-cert and --tls-key (TIDELINE_TLS_CERT/TIDELINE_TLS_KEY), or TIDELINE_ALLOW_PLAINTEXT=1 on a network you trust`,
+    ),
     { code: "TLS_REQUIRED" },
   );
 }
@@ -63,9 +66,12 @@ export async function startCoordinator(opts: StartOptions): Promise<RunningCoord
   const db = createDb(opts.databaseUrl);
   const bus = new EventBus(opts.databaseUrl, pool, log);
   await bus.start();
+  const heartbeatMs = Number(process.env.TIDELINE_HEARTBEAT_MS ?? 5_000);
   const config: CoordinatorConfig = {
     leaseMs: Number(process.env.TIDELINE_LEASE_MS ?? 30_000),
-    heartbeatMs: Number(process.env.TIDELINE_HEARTBEAT_MS ?? 5_000),
+    heartbeatMs,
+    livenessFlushMs: Number(process.env.TIDELINE_LIVENESS_FLUSH_MS ?? Math.min(5_000, heartbeatMs)),
+    agentStaleMs: Number(process.env.TIDELINE_AGENT_STALE_MS ?? Math.max(30_000, heartbeatMs * 6)),
     sweepMs: Number(process.env.TIDELINE_SWEEP_MS ?? 1_000),
     enrollTokenTtlMs: 60 * 60_000,
     sessionTtlMs: 12 * 3600_000,
@@ -76,6 +82,7 @@ export async function startCoordinator(opts: StartOptions): Promise<RunningCoord
   c.metrics = createMetrics(c);
   c.loginLimits = new LoginLimits(pool);
   c.dispatcher = new Dispatcher(c);
+  c.liveness = new Liveness(c);
 
   const trpc = createHTTPHandler({
     router: appRouter,
@@ -91,7 +98,11 @@ export async function startCoordinator(opts: StartOptions): Promise<RunningCoord
   });
 
   const listenHost = opts.host ?? "127.0.0.1";
-  assertTransport(listenHost, Boolean(opts.tls), opts.allowPlaintext ?? process.env.TIDELINE_ALLOW_PLAINTEXT === "1");
+  assertTransport(
+    listenHost,
+    Boolean(opts.tls),
+    opts.allowPlaintext ?? process.env.TIDELINE_ALLOW_PLAINTEXT === "1",
+  );
   const handler: http.RequestListener = (req, res) => {
     const url = req.url ?? "/";
     if (url.startsWith("/trpc/")) {
@@ -116,7 +127,10 @@ export async function startCoordinator(opts: StartOptions): Promise<RunningCoord
     json(404, { code: "NOT_FOUND", message: `no route ${url}` });
   };
   const server = opts.tls
-    ? https.createServer({ cert: readFileSync(opts.tls.certFile), key: readFileSync(opts.tls.keyFile) }, handler)
+    ? https.createServer(
+        { cert: readFileSync(opts.tls.certFile), key: readFileSync(opts.tls.keyFile) },
+        handler,
+      )
     : http.createServer(handler);
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
@@ -143,6 +157,7 @@ export async function startCoordinator(opts: StartOptions): Promise<RunningCoord
     [id, url, VERSION],
   );
   c.dispatcher.start();
+  c.liveness.start();
   const scheduler = new Scheduler(c, Number(process.env.TIDELINE_SCHEDULER_MS ?? 2000));
   scheduler.start();
   log.info("coordinator listening", { url });
@@ -158,12 +173,14 @@ export async function startCoordinator(opts: StartOptions): Promise<RunningCoord
       if (closed) return;
       closed = true;
       c.dispatcher.stop();
+      c.liveness.stop();
       scheduler.stop();
       for (const ws of wss.clients) ws.close(1001, "coordinator shutting down");
       // server.close() waits for every open connection: live subscriptions never end by themselves
       const closing = new Promise<void>((r) => server.close(() => r()));
       server.closeAllConnections();
       await closing;
+      await c.liveness.settled();
       await pool.query("UPDATE agents SET connected = false WHERE coordinator_id = $1", [id]).catch(() => {});
       await bus.close();
       await pool.end();

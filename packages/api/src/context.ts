@@ -11,6 +11,10 @@ export interface CoordinatorConfig {
   /** How long a dispatched job stays ours without a heartbeat from its agent. */
   leaseMs: number;
   heartbeatMs: number;
+  /** How often the last-seen times of the agents heard from are written, in one batch. */
+  livenessFlushMs: number;
+  /** An agent no coordinator has heard from for this long is shown disconnected. */
+  agentStaleMs: number;
   /** How often expired leases and delayed jobs are swept. */
   sweepMs: number;
   enrollTokenTtlMs: number;

@@ -12,7 +12,19 @@ export { hashToken, newToken } from "./auth/secrets";
 export { createCliToken, createEnrollmentTokenDirect, ensureAdmin } from "./bootstrap";
 export { createJob } from "./jobs/create-job";
 export { handleJobFailure, handleJobResult } from "./jobs/result-handlers";
-export { addJobEvent, claimNextJob, completeJob, extendLeases, failJob, markRunning, releaseJob, requeueExpired, requeueLost, setProgress } from "./jobs/sql";
+export {
+  addJobEvent,
+  agentsWithQueuedJobs,
+  claimJobs,
+  completeJob,
+  extendLeases,
+  failJob,
+  markRunning,
+  releaseJob,
+  requeueExpired,
+  requeueLost,
+  setProgress,
+} from "./jobs/sql";
 export { ingestClusterStatus } from "./clusters/cluster-status";
 export { destroyCloneById } from "./restore/restore-to-clone";
 export { expireClones } from "./clones/clone-lifecycle";

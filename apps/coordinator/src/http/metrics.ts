@@ -8,6 +8,8 @@ import type { AgentRegistry } from "../agents/registry";
 export interface CoordinatorMetrics {
   registry: Registry;
   dispatched: Counter;
+  /** Claim statements the dispatcher ran: a burst of jobs is claimed in a few. */
+  claims: Counter;
   badFrames: Counter;
   /** Seconds from a job's start (agent's acknowledgement) to its end, by kind and final state. */
   jobSeconds: Histogram<"kind" | "state">;
@@ -16,8 +18,21 @@ export interface CoordinatorMetrics {
 export function createMetrics(c: { pool: pg.Pool; registry: AgentRegistry }): CoordinatorMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: "tideline_coordinator_" });
-  const dispatched = new Counter({ name: "tideline_jobs_dispatched_total", help: "Jobs this coordinator dispatched since it started.", registers: [registry] });
-  const badFrames = new Counter({ name: "tideline_agent_bad_frames_total", help: "Malformed frames received from agents.", registers: [registry] });
+  const dispatched = new Counter({
+    name: "tideline_jobs_dispatched_total",
+    help: "Jobs this coordinator dispatched since it started.",
+    registers: [registry],
+  });
+  const claims = new Counter({
+    name: "tideline_dispatch_claims_total",
+    help: "Claim statements the dispatcher ran (each claims a batch of jobs).",
+    registers: [registry],
+  });
+  const badFrames = new Counter({
+    name: "tideline_agent_bad_frames_total",
+    help: "Malformed frames received from agents.",
+    registers: [registry],
+  });
   const jobSeconds = new Histogram({
     name: "tideline_job_duration_seconds",
     help: "How long jobs ran, from the agent's acknowledgement to the result.",
@@ -39,7 +54,8 @@ export function createMetrics(c: { pool: pg.Pool; registry: AgentRegistry }): Co
   // concurrently, so they share one snapshot (kept a second, the length of a scrape).
   let last: { at: number; snapshot: Promise<Snapshot | null> } | null = null;
   const snapshot = () => {
-    if (!last || Date.now() - last.at > 1000) last = { at: Date.now(), snapshot: readInventory(c.pool).catch(() => null) };
+    if (!last || Date.now() - last.at > 1000)
+      last = { at: Date.now(), snapshot: readInventory(c.pool).catch(() => null) };
     return last.snapshot;
   };
   new Gauge({
@@ -71,9 +87,17 @@ export function createMetrics(c: { pool: pg.Pool; registry: AgentRegistry }): Co
     },
   });
   const healthGauges: Array<[string, string, string]> = [
-    ["tideline_cluster_last_restore_point_age_seconds", "Age of the newest restore point.", "lastRestorePointAgeSeconds"],
+    [
+      "tideline_cluster_last_restore_point_age_seconds",
+      "Age of the newest restore point.",
+      "lastRestorePointAgeSeconds",
+    ],
     ["tideline_cluster_wal_lag_bytes", "Bytes of WAL not yet durable on the storage host.", "walLagBytes"],
-    ["tideline_cluster_wal_lag_seconds", "Seconds between the last commit and its WAL being durable.", "walLagSeconds"],
+    [
+      "tideline_cluster_wal_lag_seconds",
+      "Seconds between the last commit and its WAL being durable.",
+      "walLagSeconds",
+    ],
     ["tideline_cluster_space_used_bytes", "Space used on the storage host.", "spaceUsedBytes"],
   ];
   for (const [name, help, key] of healthGauges) {
@@ -91,7 +115,7 @@ export function createMetrics(c: { pool: pg.Pool; registry: AgentRegistry }): Co
       },
     });
   }
-  return { registry, dispatched, badFrames, jobSeconds };
+  return { registry, dispatched, claims, badFrames, jobSeconds };
 }
 
 interface Snapshot {
@@ -102,7 +126,9 @@ interface Snapshot {
 
 async function readInventory(pool: pg.Pool): Promise<Snapshot> {
   const [a, j, cl] = await Promise.all([
-    pool.query<{ connected: boolean; n: number }>("SELECT connected, count(*)::int AS n FROM agents GROUP BY connected"),
+    pool.query<{ connected: boolean; n: number }>(
+      "SELECT connected, count(*)::int AS n FROM agents GROUP BY connected",
+    ),
     pool.query<{ state: string; n: number }>("SELECT state, count(*)::int AS n FROM jobs GROUP BY state"),
     pool.query<{ name: string; health: Record<string, unknown> | null }>("SELECT name, health FROM clusters"),
   ]);

@@ -28,26 +28,54 @@ export interface ClusterHealth {
 export async function ingestClusterStatus(c: Services, agentId: string, s: Status): Promise<void> {
   const cl = await c.db.cluster.findUnique({ where: { id: s.clusterId } });
   if (!cl || cl.storageAgentId !== agentId) return; // not ours (or removed meanwhile)
-  const last = await c.db.restorePoint.findFirst({ where: { clusterId: cl.id, prunedAt: null }, orderBy: { createdAt: "desc" } });
-  const ageSeconds = last ? Math.round((Date.now() - last.createdAt.getTime()) / 1000) : null;
+  // the newest restore point from the summary kept on write (cluster_summaries), not a lookup
+  const newest =
+    (await c.db.clusterSummary.findUnique({ where: { clusterId: cl.id } }))?.lastRestorePointAt ?? null;
+  const ageSeconds = newest ? Math.round((Date.now() - newest.getTime()) / 1000) : null;
   const problems = [...s.problems];
   const prev = (cl.health ?? {}) as Partial<ClusterHealth>;
-  const slotState = !s.wal.slot ? "unknown" : s.wal.slot.active === null ? "missing" : s.wal.slot.active ? "active" : "inactive";
-  if (slotState === "inactive" && s.wal.state === "streaming") problems.push({ code: "SLOT_INACTIVE", message: `replication slot ${s.wal.slot?.name} is not in use` });
+  const slotState = !s.wal.slot
+    ? "unknown"
+    : s.wal.slot.active === null
+      ? "missing"
+      : s.wal.slot.active
+        ? "active"
+        : "inactive";
+  if (slotState === "inactive" && s.wal.state === "streaming")
+    problems.push({ code: "SLOT_INACTIVE", message: `replication slot ${s.wal.slot?.name} is not in use` });
   if (cl.synchronous && s.wal.state !== "streaming") {
     problems.push({
       code: "SYNCHRONOUS_WAITING",
-      message: "zero-loss mode is on and Tideline's WAL receiver is not streaming: commits on the primary wait until it is back",
+      message:
+        "zero-loss mode is on and Tideline's WAL receiver is not streaming: commits on the primary wait until it is back",
       fix: "see the receiver's error above; to let commits go on without it, turn zero-loss mode off (tideline clusters update CLUSTER --synchronous off)",
     });
   }
   const scheduleSeconds = scheduleIntervalSeconds(cl.snapshotSchedule);
-  if (ageSeconds !== null && scheduleSeconds && ageSeconds > scheduleSeconds * 3 && cl.state === "protected") {
-    problems.push({ code: "RESTORE_POINTS_LATE", message: `the newest restore point is ${Math.round(ageSeconds / 60)} min old (schedule: ${cl.snapshotSchedule})`, fix: "check the cluster's jobs for failed restore-point.create runs" });
+  if (
+    ageSeconds !== null &&
+    scheduleSeconds &&
+    ageSeconds > scheduleSeconds * 3 &&
+    cl.state === "protected"
+  ) {
+    problems.push({
+      code: "RESTORE_POINTS_LATE",
+      message: `the newest restore point is ${Math.round(ageSeconds / 60)} min old (schedule: ${cl.snapshotSchedule})`,
+      fix: "check the cluster's jobs for failed restore-point.create runs",
+    });
   }
   const health: ClusterHealth = {
-    status: problems.some((p) => !["POOL_NEARLY_FULL", "RESTORE_POINTS_LATE", "SLOT_INACTIVE", "CHECKPOINT_NOT_ALLOWED"].includes(p.code)) ? "error" : problems.length ? "warning" : "ok",
-    lastRestorePointAt: last?.createdAt.toISOString() ?? null,
+    status: problems.some(
+      (p) =>
+        !["POOL_NEARLY_FULL", "RESTORE_POINTS_LATE", "SLOT_INACTIVE", "CHECKPOINT_NOT_ALLOWED"].includes(
+          p.code,
+        ),
+    )
+      ? "error"
+      : problems.length
+        ? "warning"
+        : "ok",
+    lastRestorePointAt: newest?.toISOString() ?? null,
     lastRestorePointAgeSeconds: ageSeconds,
     walState: s.wal.state,
     walLagBytes: s.wal.lagBytes,
@@ -80,11 +108,24 @@ export async function ingestClusterStatus(c: Services, agentId: string, s: Statu
     );
   }
   for (const sz of s.snapshotSizes ?? []) {
-    await c.pool.query("UPDATE restore_points SET size_bytes = $4 WHERE cluster_id = $1 AND dataset = $2 AND snapshot = $3 AND size_bytes <> $4", [cl.id, sz.dataset, sz.snapshot, Math.round(sz.usedBytes)]);
+    await c.pool.query(
+      "UPDATE restore_points SET size_bytes = $4 WHERE cluster_id = $1 AND dataset = $2 AND snapshot = $3 AND size_bytes <> $4",
+      [cl.id, sz.dataset, sz.snapshot, Math.round(sz.usedBytes)],
+    );
   }
   if (prev.status !== health.status || (prev.problems?.length ?? 0) !== problems.length) {
-    c.log.info("cluster health changed", { cluster: cl.name, status: health.status, problems: problems.map((p) => p.code) });
-    if (prev.status && prev.status !== health.status) notify(c, "cluster.health", { cluster: cl.name, status: health.status, previous: prev.status, problems });
+    c.log.info("cluster health changed", {
+      cluster: cl.name,
+      status: health.status,
+      problems: problems.map((p) => p.code),
+    });
+    if (prev.status && prev.status !== health.status)
+      notify(c, "cluster.health", {
+        cluster: cl.name,
+        status: health.status,
+        previous: prev.status,
+        problems,
+      });
   }
   // Every console on every coordinator refetches on a publish: only say so when something a DBA
   // sees changed (state, problems, the archive's reach, timelines), not on every 5-second report.
@@ -100,7 +141,19 @@ const lastPublished = new Map<string, string>();
 function fingerprint(h: ClusterHealth, s: Status): string {
   const { status, walState, slotState, replicaRunning, lastRestorePointAt, problems } = h;
   return createHash("sha1")
-    .update(JSON.stringify([status, walState, slotState, replicaRunning, lastRestorePointAt, problems, s.catalog, s.histories, s.namedPoints]))
+    .update(
+      JSON.stringify([
+        status,
+        walState,
+        slotState,
+        replicaRunning,
+        lastRestorePointAt,
+        problems,
+        s.catalog,
+        s.histories,
+        s.namedPoints,
+      ]),
+    )
     .digest("hex");
 }
 

@@ -6,7 +6,11 @@ import { EventEmitter } from "node:events";
 import pg from "pg";
 import type { Logger } from "../log";
 
-export const CHANNELS = { jobs: "tideline_jobs", cancel: "tideline_cancel", events: "tideline_events" } as const;
+export const CHANNELS = {
+  jobs: "tideline_jobs",
+  cancel: "tideline_cancel",
+  events: "tideline_events",
+} as const;
 
 export interface ChangeEvent {
   entity: "job" | "cluster" | "agent" | "clone" | "restore-point";
@@ -68,6 +72,22 @@ export class EventBus extends EventEmitter {
   async publish(event: ChangeEvent): Promise<void> {
     await this.notify(CHANNELS.events, JSON.stringify(event)).catch((err: Error) =>
       this.log.warn("could not publish a change", { error: err.message }),
+    );
+  }
+
+  /** Several notifications, on any channels, in one round trip. */
+  async notifyAll(notes: Array<[channel: string, payload: string]>): Promise<void> {
+    if (notes.length === 0) return;
+    await this.pool.query(
+      "SELECT pg_notify(n.channel, n.payload) FROM unnest($1::text[], $2::text[]) AS n(channel, payload)",
+      [notes.map((n) => n[0]), notes.map((n) => n[1])],
+    );
+  }
+
+  /** Several changes in one round trip (a burst of dispatches, a sweep). */
+  async publishMany(events: ChangeEvent[]): Promise<void> {
+    await this.notifyAll(events.map((e) => [CHANNELS.events, JSON.stringify(e)])).catch((err: Error) =>
+      this.log.warn("could not publish changes", { error: err.message, count: events.length }),
     );
   }
 

@@ -22,34 +22,50 @@ export const ZClusterOutput = z.object({
   createdAt: z.date(),
 });
 
-export const listClustersRoute = viewerProcedure
-  .output(z.array(ZClusterOutput))
-  .query(async ({ ctx }) => {
-    const rows = await ctx.c.db.cluster.findMany({
-      orderBy: { name: "asc" },
-      include: { agent: { select: { name: true } }, _count: { select: { restorePoints: { where: { prunedAt: null } } } } },
-    });
-    const last = await ctx.c.pool.query<{ cluster_id: string; at: Date }>(
-      "SELECT cluster_id, max(created_at) AS at FROM restore_points WHERE pruned_at IS NULL GROUP BY cluster_id",
-    );
-    const lastBy = new Map(last.rows.map((r) => [r.cluster_id, r.at]));
-    return rows.map((r) => ({
-      id: r.id,
-      name: r.name,
-      agentId: r.agentId,
-      agentName: r.agent.name,
-      pgdata: r.pgdata,
-      port: r.port,
-      pgVersion: r.pgVersion,
-      systemIdentifier: r.systemIdentifier,
-      mode: r.mode,
-      state: r.state,
-      snapshotSchedule: r.snapshotSchedule,
-      snapshotWalBytes: Number(r.snapshotWalBytes),
-      retention: (r.retention ?? {}) as Record<string, number>,
-      health: r.health,
-      restorePointCount: r._count.restorePoints,
-      lastRestorePointAt: lastBy.get(r.id) ?? null,
-      createdAt: r.createdAt,
-    }));
+/**
+ * The fleet overview. Restore point counts and ages come from cluster_summaries, kept on write by
+ * triggers on restore_points, so one call costs the same with 200 or 200,000 restore points; the
+ * WAL catalog and other large columns the overview does not show are not read.
+ */
+export const listClustersRoute = viewerProcedure.output(z.array(ZClusterOutput)).query(async ({ ctx }) => {
+  const rows = await ctx.c.db.cluster.findMany({
+    orderBy: { name: "asc" },
+    select: {
+      id: true,
+      name: true,
+      agentId: true,
+      pgdata: true,
+      port: true,
+      pgVersion: true,
+      systemIdentifier: true,
+      mode: true,
+      state: true,
+      snapshotSchedule: true,
+      snapshotWalBytes: true,
+      retention: true,
+      health: true,
+      createdAt: true,
+      agent: { select: { name: true } },
+      summary: { select: { restorePointCount: true, lastRestorePointAt: true } },
+    },
   });
+  return rows.map((r) => ({
+    id: r.id,
+    name: r.name,
+    agentId: r.agentId,
+    agentName: r.agent.name,
+    pgdata: r.pgdata,
+    port: r.port,
+    pgVersion: r.pgVersion,
+    systemIdentifier: r.systemIdentifier,
+    mode: r.mode,
+    state: r.state,
+    snapshotSchedule: r.snapshotSchedule,
+    snapshotWalBytes: Number(r.snapshotWalBytes),
+    retention: (r.retention ?? {}) as Record<string, number>,
+    health: r.health,
+    restorePointCount: r.summary?.restorePointCount ?? 0,
+    lastRestorePointAt: r.summary?.lastRestorePointAt ?? null,
+    createdAt: r.createdAt,
+  }));
+});
