@@ -137,7 +137,7 @@ interface Restore {
     started: number | null;
     finished: number | null;
     readySeen: number;
-    /** The agent's "promoting" event (coordinator's time of the event) − target reached; then → ready. */
+    /** PostgreSQL 16 and later: the agent's "promoting" event − target reached; then → ready (null where the clone promoted itself through its trigger file). */
     pauseSeenSeconds: number | null;
     promotionSeconds: number | null;
     events: Array<{ s: number; message: string }>;
@@ -310,7 +310,7 @@ await benchmark("restore", async (cleanup) => {
     const since = (d: Date | string | null) => (d ? round((new Date(d).getTime() - t0wall) / 1000) : null);
     const events = j.events
       .filter((e) => !/^replayed to /.test(e.message))
-      .map((e) => ({ s: since(e.at) ?? Number.NaN, message: e.message.slice(0, 200) }));
+      .map((e) => ({ s: since(e.at) ?? Number.NaN, message: e.message.slice(0, 400) }));
     const p = phases(recoveryTimeline(logText), t0wall, seconds);
     const promoting = events.find((e) => /promoting/.test(e.message))?.s ?? null;
     const job = {
@@ -575,7 +575,7 @@ await benchmark("restore", async (cleanup) => {
     "Tideline: from restore.plan's answer (taken right before; its replayBytes is an upper bound for a time target) and restore.create until SELECT 1 answers on the clone and pg_is_in_recovery() is false. pgBackRest: from `pgbackrest restore --type=time` (it picks the newest backup set that ended before the target) until the same on the restored server. Both checked to hold exactly the marker rows committed before the target.",
   );
   report.note(
-    "Replay = the server's log from 'redo starts' to 'recovery stopping' (restore_command fetches included; for Tideline not the pause before pg_promote()); outside replay = total − replay. Replay rate = all WAL replayed ÷ all replay time, from the LSNs each server logged.",
+    "Replay = the server's log from 'redo starts' to 'recovery stopping' (restore_command fetches included); outside replay = total − replay. Replay rate = all WAL replayed ÷ all replay time, from the LSNs each server logged.",
   );
   report.note(
     "The machine is shared with other engineers' test suites: the load average at start and end is in the machine record; read the ratios, not the absolute seconds.",

@@ -11,13 +11,17 @@ export class PsqlSession {
   private buffer = "";
   private stderr = "";
   private n = 0;
-  private waiter: { marker: string; resolve: (out: string) => void; reject: (e: Error) => void } | null = null;
+  private waiter: { marker: string; resolve: (out: string) => void; reject: (e: Error) => void } | null =
+    null;
   private exited = false;
 
   constructor(t: LocalTarget) {
     const bin = path.join(t.binDir ?? findBinDir(), "psql");
     const user = asServiceUser(resolveServiceUser());
-    this.proc = spawn(bin, ["-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", ...connArgs(t)], { ...user, stdio: ["pipe", "pipe", "pipe"] });
+    this.proc = spawn(bin, ["-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", ...connArgs(t)], {
+      ...user,
+      stdio: ["pipe", "pipe", "pipe"],
+    });
     this.proc.stdout!.setEncoding("utf8").on("data", (d: string) => {
       this.buffer += d;
       this.check();
@@ -51,8 +55,21 @@ export class PsqlSession {
       .map((l) => JSON.parse(l) as T);
   }
 
+  /** One statement; statements given while another runs wait for it (one session, one at a time). */
   exec(sql: string): Promise<string> {
-    if (this.exited) return Promise.reject(new QueryError("SESSION_CLOSED", this.stderr || "psql session ended"));
+    const next = this.queue.then(() => this.send(sql));
+    this.queue = next.then(
+      () => {},
+      () => {},
+    );
+    return next;
+  }
+
+  private queue: Promise<void> = Promise.resolve();
+
+  private send(sql: string): Promise<string> {
+    if (this.exited)
+      return Promise.reject(new QueryError("SESSION_CLOSED", this.stderr || "psql session ended"));
     const marker = `__tideline_${process.pid}_${++this.n}__`;
     return new Promise((resolve, reject) => {
       this.waiter = { marker, resolve, reject };

@@ -35,6 +35,11 @@ const warned = new Set<string>();
 
 /** A checkpoint whose record lies further than this after its redo pointer is followed by another. */
 const SECOND_CHECKPOINT_ABOVE_BYTES = 256n * 1024n;
+/**
+ * At most this many back to back: on a busy host a checkpoint's fsyncs alone can take half a
+ * second, and three in a row were seen leaving 1.2 MiB between redo and record under pgbench.
+ */
+const MAX_CHECKPOINTS = 5;
 
 /**
  * CHECKPOINT on the primary, and the LSN the replica must have replayed past so that its next
@@ -103,7 +108,7 @@ export async function checkpointPrimary(
       // The redo pointer is where the checkpoint began; the WAL written while it flushed the
       // dirty buffers lies between it and the record, and a clone replays it. After a long
       // flush, another checkpoint has little left to write: its redo lies next to its record.
-      if (n >= 3 || lsnDiffBytes(at.ckpt, at.redo) <= SECOND_CHECKPOINT_ABOVE_BYTES) break;
+      if (n >= MAX_CHECKPOINTS || lsnDiffBytes(at.ckpt, at.redo) <= SECOND_CHECKPOINT_ABOVE_BYTES) break;
       await done;
     }
     const said = `CHECKPOINT on the primary${n > 1 ? ` (${n} of them)` : ""}: record at ${at.ckpt} after ${Math.round(performance.now() - started)} ms, ${formatBytes(lsnDiffBytes(at.ckpt, at.redo))} after its redo ${at.redo}`;
