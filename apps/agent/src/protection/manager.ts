@@ -63,6 +63,12 @@ export class ProtectionManager {
     return [...this.entries.values()].find((e) => e.config.clusterId === clusterId)?.config;
   }
 
+  /** A clone of `cluster` is new: its space and connections go out with the next status report. */
+  cloneActivityChanged(cluster: string): void {
+    const e = this.entries.get(cluster);
+    if (e) e.clonesAt = 0;
+  }
+
   byName(cluster: string): ProtectedCluster | undefined {
     return this.entries.get(cluster)?.config;
   }
@@ -89,7 +95,9 @@ export class ProtectionManager {
   async resumeAll(): Promise<void> {
     await mkdir(this.runDir, { recursive: true });
     for (const c of await loadProtected(this.dataDir)) {
-      await this.track(c).catch((err: Error) => this.log("error", "could not resume protection", { cluster: c.cluster, error: err.message }));
+      await this.track(c).catch((err: Error) =>
+        this.log("error", "could not resume protection", { cluster: c.cluster, error: err.message }),
+      );
     }
   }
 
@@ -99,12 +107,17 @@ export class ProtectionManager {
     const old = this.entries.get(c.cluster);
     if (old) await old.receiver.stop();
     const receiver = new WalReceiver(c, this.runDir, this.log);
-    const archive = new WalArchive(c.walDir, path.join(this.dataDir, "cache", `${c.cluster}-wal.json`), c.walSegmentSize);
+    const archive = new WalArchive(
+      c.walDir,
+      path.join(this.dataDir, "cache", `${c.cluster}-wal.json`),
+      c.walSegmentSize,
+    );
     const entry: Entry = { config: c, receiver, archive, starting: true, sizesAt: 0, clonesAt: 0 };
     this.entries.set(c.cluster, entry);
     try {
       await receiver.start();
-      if (c.mode === "replica" && c.replicaDataDir) await ensureReplicaRunning(c, this.logDir, await this.helper());
+      if (c.mode === "replica" && c.replicaDataDir)
+        await ensureReplicaRunning(c, this.logDir, await this.helper());
       await saveProtected(this.dataDir, c);
     } finally {
       entry.starting = false;
@@ -148,7 +161,17 @@ export class ProtectionManager {
     let lagSeconds: number | null = null;
     let slot: Status["wal"]["slot"] = null;
     try {
-      const [r] = await psqlRows<{ primary_lsn: string; flush_lsn: string | null; lag: number | null; active: boolean | null; restart_lsn: string | null; exists: boolean; can: boolean; role: string; version: number }>(
+      const [r] = await psqlRows<{
+        primary_lsn: string;
+        flush_lsn: string | null;
+        lag: number | null;
+        active: boolean | null;
+        restart_lsn: string | null;
+        exists: boolean;
+        can: boolean;
+        role: string;
+        version: number;
+      }>(
         { conninfo: c.primary.conninfo },
         `SELECT ${CAN_CHECKPOINT_EXPR} AS can, quote_ident(current_user) AS role, current_setting('server_version_num')::int AS version,
                 pg_current_wal_lsn()::text AS primary_lsn, r.flush_lsn::text AS flush_lsn, extract(epoch FROM r.flush_lag)::float8 AS lag,
@@ -162,12 +185,22 @@ export class ProtectionManager {
         primaryLsn = r.primary_lsn;
         flushLsn = r.flush_lsn;
         lagSeconds = r.flush_lsn ? (r.lag ?? 0) : null;
-        slot = r.exists ? { name: c.slotWal, active: r.active, restartLsn: r.restart_lsn } : { name: c.slotWal, active: null, restartLsn: null };
+        slot = r.exists
+          ? { name: c.slotWal, active: r.active, restartLsn: r.restart_lsn }
+          : { name: c.slotWal, active: null, restartLsn: null };
         if (c.mode === "replica" && !r.can) problems.push(checkpointProblem(r));
-        if (!r.exists) problems.push({ code: "SLOT_MISSING", message: `replication slot ${c.slotWal} is missing on the primary`, fix: "Tideline recreates it when pg_receivewal reconnects; WAL written meanwhile may be lost" });
+        if (!r.exists)
+          problems.push({
+            code: "SLOT_MISSING",
+            message: `replication slot ${c.slotWal} is missing on the primary`,
+            fix: "Tideline recreates it when pg_receivewal reconnects; WAL written meanwhile may be lost",
+          });
       }
     } catch (err) {
-      problems.push({ code: "PRIMARY_UNREACHABLE", message: `cannot query the primary: ${(err as Error).message.slice(0, 300)}` });
+      problems.push({
+        code: "PRIMARY_UNREACHABLE",
+        message: `cannot query the primary: ${(err as Error).message.slice(0, 300)}`,
+      });
     }
     if (e.receiver.error && e.receiver.state !== "streaming") {
       const fix = (e.receiver.error.details as { fix?: string } | undefined)?.fix;
@@ -194,7 +227,11 @@ export class ProtectionManager {
         };
       } catch (err) {
         replica = { running: false, port: c.replicaPort, replayLsn: null, replayTime: null, lagBytes: null };
-        problems.push({ code: "REPLICA_DOWN", message: `the shadow replica does not answer: ${(err as Error).message.slice(0, 300)}`, fix: "Tideline restarts it; see the agent's logs folder for its log" });
+        problems.push({
+          code: "REPLICA_DOWN",
+          message: `the shadow replica does not answer: ${(err as Error).message.slice(0, 300)}`,
+          fix: "Tideline restarts it; see the agent's logs folder for its log",
+        });
         void ensureReplicaRunning(c, this.logDir, await this.helper()).catch(() => {});
       }
     }
@@ -207,11 +244,19 @@ export class ProtectionManager {
       if (Date.now() - e.sizesAt > 30_000) {
         e.sizesAt = Date.now();
         const dataset = c.mode === "shared" ? c.sharedDataset! : c.datasets.replica;
-        snapshotSizes = (await driver.listSnapshots(dataset)).map((s) => ({ dataset, snapshot: s.name, usedBytes: s.usedBytes }));
+        snapshotSizes = (await driver.listSnapshots(dataset)).map((s) => ({
+          dataset,
+          snapshot: s.name,
+          usedBytes: s.usedBytes,
+        }));
       }
       const pool = await driver.poolStatus();
       if (pool.sizeBytes > 0 && pool.freeBytes / pool.sizeBytes < 0.1) {
-        problems.push({ code: "POOL_NEARLY_FULL", message: `pool ${pool.name} has ${Math.round((pool.freeBytes / pool.sizeBytes) * 100)}% free`, fix: "add space to the pool or tighten the retention policy" });
+        problems.push({
+          code: "POOL_NEARLY_FULL",
+          message: `pool ${pool.name} has ${Math.round((pool.freeBytes / pool.sizeBytes) * 100)}% free`,
+          fix: "add space to the pool or tighten the retention policy",
+        });
       }
     } catch {
       // space is informative; a failure here must not hide the rest of the status
@@ -226,7 +271,16 @@ export class ProtectionManager {
     return {
       clusterId: c.clusterId,
       at: new Date().toISOString(),
-      wal: { state: e.receiver.state, error: e.receiver.state === "streaming" ? null : e.receiver.error, flushLsn, primaryLsn, lagBytes, lagSeconds, slot, restarts: e.receiver.restarts },
+      wal: {
+        state: e.receiver.state,
+        error: e.receiver.state === "streaming" ? null : e.receiver.error,
+        flushLsn,
+        primaryLsn,
+        lagBytes,
+        lagSeconds,
+        slot,
+        restarts: e.receiver.restarts,
+      },
       replica,
       catalog: view.catalog,
       histories: view.histories,
@@ -264,7 +318,10 @@ export class ProtectionManager {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       const v = await e.archive.view();
-      const end = v.catalog.map((t) => t.endLsn).sort(compareLsn).pop();
+      const end = v.catalog
+        .map((t) => t.endLsn)
+        .sort(compareLsn)
+        .pop();
       if (end && compareLsn(end, lsn) >= 0) return true;
       await new Promise((r) => setTimeout(r, 200));
     }
