@@ -153,6 +153,12 @@ await benchmark("fleet", async (cleanup) => {
     };
   };
 
+  /** Claim statements the coordinator's dispatcher ran so far (its /metrics). */
+  const claimsTotal = async () => {
+    const text = await (await fetch(`${coord.url}/metrics`)).text();
+    return Number(/^tideline_dispatch_claims_total (\d+)/m.exec(text)?.[1] ?? Number.NaN);
+  };
+
   let seq = 0;
   const createJob = async (agent: SimAgent) => {
     const marker = `m${++seq}`;
@@ -216,7 +222,9 @@ await benchmark("fleet", async (cleanup) => {
     // the same burst size in both phases (the baseline has only so many agents), then a big one
     const burstMs = await burst(to, params.baselineAgents);
     await allSucceeded();
+    const claims0 = await claimsTotal();
     const bigBurstMs = to > params.baselineAgents ? await burst(to, params.burst) : [];
+    const bigBurstClaims = (await claimsTotal()) - claims0;
     await allSucceeded();
     const [n] = (
       await db.query<{ n: string }>("SELECT count(*)::text AS n FROM jobs WHERE state = 'succeeded'")
@@ -234,6 +242,7 @@ await benchmark("fleet", async (cleanup) => {
       burstSize: burstMs.length,
       bigBurstMs: bigBurstMs.length ? summarize(bigBurstMs) : null,
       bigBurstSize: bigBurstMs.length,
+      bigBurstClaims: bigBurstMs.length ? bigBurstClaims : null,
     });
   }
 
@@ -286,8 +295,9 @@ await benchmark("fleet", async (cleanup) => {
     );
   }
   const bigBytes = Buffer.byteLength(JSON.stringify(big.last));
-  // How much of clusters.list is the inventory's SQL: its GROUP BY as written, and the per-cluster
-  // count Prisma's _count asks for (written by hand here: an approximation of the generated SQL).
+  // How much of clusters.list is the inventory's SQL: its query over the per-cluster summaries, and
+  // for comparison what aggregating the restore points on every call (as before migration 0014)
+  // would cost: the newest per cluster, and the per-cluster count.
   const sqlMs = async (sql: string) => {
     const out: number[] = [];
     for (let i = 0; i < 10; i++) {
@@ -297,6 +307,11 @@ await benchmark("fleet", async (cleanup) => {
     }
     return summarize(out).median;
   };
+  const summaryMs = await sqlMs(
+    `SELECT c.id, c.name, a.name, c.health, s.restore_point_count, s.last_restore_point_at
+       FROM clusters c JOIN agents a ON a.id = c.agent_id LEFT JOIN cluster_summaries s ON s.cluster_id = c.id
+      ORDER BY c.name`,
+  );
   const groupByMs = await sqlMs(
     "SELECT cluster_id, max(created_at) AS at FROM restore_points WHERE pruned_at IS NULL GROUP BY cluster_id",
   );
@@ -317,6 +332,7 @@ await benchmark("fleet", async (cleanup) => {
     burstSize: number;
     bigBurstMs: ReturnType<typeof summarize> | null;
     bigBurstSize: number;
+    bigBurstClaims: number | null;
   }>;
   const ms = (v: number) => `${v.toFixed(1)} ms`;
   const x = (a: number, b: number) => `${(a / b).toFixed(1)}×`;
@@ -401,14 +417,19 @@ await benchmark("fleet", async (cleanup) => {
     },
   ]);
   report.note(
-    `Of clusters.list's time with ${params.clusters} clusters, the inventory's SQL takes about ${ms(groupByMs)} (its GROUP BY over all restore points) + ${ms(countsMs)} (the per-cluster count behind Prisma's _count), medians of 10, measured directly; the rest is Prisma, superjson and the HTTP response.`,
+    `Of clusters.list's time with ${params.clusters} clusters, the inventory's SQL takes about ${ms(summaryMs)} (one query over clusters and cluster_summaries, kept on write by triggers on restore_points); aggregating the restore points per call instead would take ${ms(groupByMs)} (newest per cluster) + ${ms(countsMs)} (count per cluster). Medians of 10, measured directly; the rest is superjson, zod and the HTTP response (${fmtBytes(bigBytes)}).`,
   );
   report.note(
     "Dispatch latency: from just before the jobs.create tRPC call to the JOB_DISPATCH frame arriving in the simulated agent's process (both clocks are this machine's; performance.timeOrigin + now()).",
   );
   report.note(
-    "CPU is measured over an idle window (heartbeats only) from /proc/<pid>/stat; the inventory's PostgreSQL is measured separately (every HEARTBEAT is an UPDATE of the agent's row, and the dispatcher's 1 s sweep asks for queued jobs once per connected agent).",
+    `CPU is measured over an idle window of ${params.idleSeconds} s (heartbeats only) from /proc/<pid>/stat: the coordinator process, and the inventory's PostgreSQL (postmaster and all its backends). Heartbeats are kept in memory and written in one batched UPDATE every 5 s per coordinator, with one stale-agent sweep for all agents; the dispatcher's 1 s sweep asks once which agents have queued jobs.`,
   );
+  if (fleet!.bigBurstMs) {
+    report.note(
+      `The burst of ${fleet!.bigBurstSize} jobs was claimed by the dispatcher in ${fleet!.bigBurstClaims ?? "?"} claim statements (each claims the queued jobs of every agent woken meanwhile and writes their events).`,
+    );
+  }
   report.note(
     `The simulated agents used ${fleet!.idle.simulatorCpuPercent.toFixed(1)} % of a core for ${fleet!.agents} sockets; they share the machine with the coordinator and its inventory.`,
   );
@@ -421,7 +442,7 @@ await benchmark("fleet", async (cleanup) => {
         restorePoints: total,
         ms: summarize(big.ms),
         responseBytes: bigBytes,
-        sqlMs: { groupBy: groupByMs, counts: countsMs },
+        sqlMs: { summary: summaryMs, groupBy: groupByMs, counts: countsMs },
       },
     },
     coordinatorRssAfterList: after,

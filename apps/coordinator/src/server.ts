@@ -63,6 +63,8 @@ export async function startCoordinator(opts: StartOptions): Promise<RunningCoord
   if (opts.migrate !== false) await migrate(opts.databaseUrl, { log: (l) => log.info(l) });
   const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 10 });
   pool.on("error", (err) => log.warn("inventory connection error", { error: err.message }));
+  const claimPool = new pg.Pool({ connectionString: opts.databaseUrl, max: 1 });
+  claimPool.on("error", (err) => log.warn("inventory connection error", { error: err.message }));
   const db = createDb(opts.databaseUrl);
   const bus = new EventBus(opts.databaseUrl, pool, log);
   await bus.start();
@@ -78,7 +80,7 @@ export async function startCoordinator(opts: StartOptions): Promise<RunningCoord
     version: VERSION,
     ...opts.config,
   };
-  const c = { id, db, pool, bus, log, config, registry: new AgentRegistry() } as Coordinator;
+  const c = { id, db, pool, bus, log, config, registry: new AgentRegistry(), claimPool } as Coordinator;
   c.metrics = createMetrics(c);
   c.loginLimits = new LoginLimits(pool);
   c.dispatcher = new Dispatcher(c);
@@ -184,6 +186,7 @@ export async function startCoordinator(opts: StartOptions): Promise<RunningCoord
       await pool.query("UPDATE agents SET connected = false WHERE coordinator_id = $1", [id]).catch(() => {});
       await bus.close();
       await pool.end();
+      await claimPool.end();
       await db.$disconnect();
     },
   };

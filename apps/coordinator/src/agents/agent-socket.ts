@@ -90,14 +90,16 @@ export function handleAgentSocket(c: Coordinator, socket: WebSocket, req: Incomi
     const agentId = conn.agentId;
     c.liveness.seen(agentId);
     // a frame about a job speaks only for the agent the job was dispatched to: another agent's
-    // (replayed or forged) frames must not start, fail, log to or finish it
-    if ("jobId" in msg.payload && msg.type !== "JOB_RESULT") {
+    // (replayed or forged) frames must not start, fail, log to or finish it. JOB_RESULT checks
+    // with the job it reads; JOB_ACCEPTED, the busiest, in its own guarded UPDATE.
+    const ownJob = async (jobId: string) =>
+      Boolean(
+        (await c.pool.query("SELECT 1 FROM jobs WHERE id = $1 AND agent_id = $2", [jobId, agentId])).rowCount,
+      );
+    if ("jobId" in msg.payload && msg.type !== "JOB_RESULT" && msg.type !== "JOB_ACCEPTED") {
       const jobId = (msg.payload as { jobId: string }).jobId;
-      const { rowCount } = await c.pool.query("SELECT 1 FROM jobs WHERE id = $1 AND agent_id = $2", [
-        jobId,
-        agentId,
-      ]);
-      if (!rowCount) return refuse("UNKNOWN_JOB", `job ${jobId} is not assigned to this agent`, msg.id);
+      if (!(await ownJob(jobId)))
+        return refuse("UNKNOWN_JOB", `job ${jobId} is not assigned to this agent`, msg.id);
     }
     switch (msg.type) {
       case "HEARTBEAT":
@@ -111,11 +113,13 @@ export function handleAgentSocket(c: Coordinator, socket: WebSocket, req: Incomi
         await ingestClusterStatus(c, agentId, msg.payload);
         return;
       case "JOB_ACCEPTED": {
-        // running, its event and its notification: one statement
-        if (!(await markRunning(c.pool, msg.payload.jobId, msg.payload.attempt, c.config.leaseMs))) {
-          // a stale attempt (the job was re-queued meanwhile): tell the agent to drop it
-          send("JOB_CANCEL", { jobId: msg.payload.jobId, reason: "this attempt is no longer current" });
-        }
+        const { jobId, attempt } = msg.payload;
+        // running, its event and its notification: one statement, guarded by this agent
+        if (await markRunning(c.pool, jobId, attempt, c.config.leaseMs, agentId)) return;
+        if (!(await ownJob(jobId)))
+          return refuse("UNKNOWN_JOB", `job ${jobId} is not assigned to this agent`, msg.id);
+        // a stale attempt (the job was re-queued meanwhile): tell the agent to drop it
+        send("JOB_CANCEL", { jobId, reason: "this attempt is no longer current" });
         return;
       }
       case "JOB_REJECTED":
@@ -313,7 +317,24 @@ export function handleAgentSocket(c: Coordinator, socket: WebSocket, req: Incomi
   }
 
   async function jobResult(p: Extract<TAgentMessage, { type: "JOB_RESULT" }>["payload"]): Promise<void> {
-    const job = await c.db.job.findUnique({ where: { id: p.jobId } });
+    // what the result handlers and the duration metric need, in one plain query (results come in
+    // bursts; the ORM's mapping cost more than the query)
+    const { rows } = await c.pool.query<{
+      id: string;
+      idempotencyKey: string;
+      kind: string;
+      clusterId: string | null;
+      agentId: string;
+      payload: unknown;
+      startedAt: Date | null;
+      dispatchedAt: Date | null;
+    }>(
+      `SELECT id, idempotency_key AS "idempotencyKey", kind, cluster_id AS "clusterId", agent_id AS "agentId", payload,
+              started_at AT TIME ZONE 'UTC' AS "startedAt", dispatched_at AT TIME ZONE 'UTC' AS "dispatchedAt"
+         FROM jobs WHERE id = $1`,
+      [p.jobId],
+    );
+    const job = rows[0];
     if (!job || job.agentId !== conn!.agentId)
       return refuse("UNKNOWN_JOB", `job ${p.jobId} is not assigned to this agent`);
     if (p.ok) {

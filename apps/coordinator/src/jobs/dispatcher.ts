@@ -14,11 +14,19 @@ import {
   requeueExpired,
   type Services,
 } from "@tideline/api";
+import type pg from "pg";
 import type { AgentRegistry } from "../agents/registry";
 import type { CoordinatorMetrics } from "../http/metrics";
 
-/** What the dispatcher works with: the API's services, this process's agent sockets and metrics. */
-export type DispatcherDeps = Services & { registry: AgentRegistry; metrics: CoordinatorMetrics };
+/**
+ * What the dispatcher works with: the API's services, this process's agent sockets and metrics,
+ * and connections of its own for claims, so a claim never queues behind a burst of API calls.
+ */
+export type DispatcherDeps = Services & {
+  registry: AgentRegistry;
+  metrics: CoordinatorMetrics;
+  claimPool?: pg.Pool;
+};
 
 /** Jobs claimed by one statement at most; a fuller queue takes a few. */
 const CLAIM_BATCH = 500;
@@ -67,7 +75,13 @@ export class Dispatcher {
       if (ids.length === 0) return;
       let jobs: Awaited<ReturnType<typeof claimJobs>>;
       try {
-        jobs = await claimJobs(this.c.pool, ids, this.c.id, this.c.config.leaseMs, CLAIM_BATCH);
+        jobs = await claimJobs(
+          this.c.claimPool ?? this.c.pool,
+          ids,
+          this.c.id,
+          this.c.config.leaseMs,
+          CLAIM_BATCH,
+        );
       } catch (err) {
         for (const id of ids) this.woken.add(id);
         throw err;
@@ -86,10 +100,11 @@ export class Dispatcher {
           leaseMs: this.c.config.leaseMs,
         });
         if (ok) sent.push(job);
-        else await releaseJob(this.c.pool, job.id, job.attempts);
+        else await releaseJob(this.c.claimPool ?? this.c.pool, job.id, job.attempts);
       }
       this.c.metrics.dispatched.inc(sent.length);
-      await this.c.bus.publishMany(
+      // not awaited: the next batch's claim does not wait for the consoles' notifications
+      void this.c.bus.publishMany(
         sent.map((j) => ({ entity: "job" as const, id: j.id, clusterId: j.cluster_id, state: "dispatched" })),
       );
       // a full batch may have left jobs behind: those agents go round again

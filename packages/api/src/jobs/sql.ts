@@ -95,22 +95,26 @@ export async function agentsWithQueuedJobs(db: Queryable): Promise<string[]> {
 const notifyJob = (state: string) =>
   `pg_notify('tideline_events', json_build_object('entity', 'job', 'id', id, 'clusterId', cluster_id, 'state', '${state}')::text)`;
 
-/** The agent acknowledged the dispatch: running, its event and its notification in one statement. */
+/**
+ * The agent acknowledged the dispatch: running, its event and its notification in one statement.
+ * Only the agent the job was dispatched to may start it.
+ */
 export async function markRunning(
   db: Queryable,
   jobId: string,
   attempt: number,
   leaseMs: number,
+  agentId: string,
 ): Promise<boolean> {
   const r = await db.query(
     `WITH changed AS (
        UPDATE jobs SET state = 'running', started_at = COALESCE(started_at, now()), updated_at = now(),
               lease_expires_at = now() + make_interval(secs => $3::double precision / 1000)
-        WHERE id = $1 AND attempts = $2 AND state IN ('dispatched', 'running')
+        WHERE id = $1 AND attempts = $2 AND agent_id = $4 AND state IN ('dispatched', 'running')
         RETURNING id, cluster_id),
      e AS (INSERT INTO job_events (job_id, type, message) SELECT id, 'state', 'running' FROM changed)
      SELECT ${notifyJob("running")} FROM changed`,
-    [jobId, attempt, leaseMs],
+    [jobId, attempt, leaseMs, agentId],
   );
   return (r.rowCount ?? 0) > 0;
 }

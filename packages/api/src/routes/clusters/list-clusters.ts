@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { listFleetClusters } from "../../clusters/fleet-overview";
 import { viewerProcedure } from "../../trpc";
 
 export const ZClusterOutput = z.object({
@@ -22,50 +23,7 @@ export const ZClusterOutput = z.object({
   createdAt: z.date(),
 });
 
-/**
- * The fleet overview. Restore point counts and ages come from cluster_summaries, kept on write by
- * triggers on restore_points, so one call costs the same with 200 or 200,000 restore points; the
- * WAL catalog and other large columns the overview does not show are not read.
- */
-export const listClustersRoute = viewerProcedure.output(z.array(ZClusterOutput)).query(async ({ ctx }) => {
-  const rows = await ctx.c.db.cluster.findMany({
-    orderBy: { name: "asc" },
-    select: {
-      id: true,
-      name: true,
-      agentId: true,
-      pgdata: true,
-      port: true,
-      pgVersion: true,
-      systemIdentifier: true,
-      mode: true,
-      state: true,
-      snapshotSchedule: true,
-      snapshotWalBytes: true,
-      retention: true,
-      health: true,
-      createdAt: true,
-      agent: { select: { name: true } },
-      summary: { select: { restorePointCount: true, lastRestorePointAt: true } },
-    },
-  });
-  return rows.map((r) => ({
-    id: r.id,
-    name: r.name,
-    agentId: r.agentId,
-    agentName: r.agent.name,
-    pgdata: r.pgdata,
-    port: r.port,
-    pgVersion: r.pgVersion,
-    systemIdentifier: r.systemIdentifier,
-    mode: r.mode,
-    state: r.state,
-    snapshotSchedule: r.snapshotSchedule,
-    snapshotWalBytes: Number(r.snapshotWalBytes),
-    retention: (r.retention ?? {}) as Record<string, number>,
-    health: r.health,
-    restorePointCount: r.summary?.restorePointCount ?? 0,
-    lastRestorePointAt: r.summary?.lastRestorePointAt ?? null,
-    createdAt: r.createdAt,
-  }));
-});
+/** The fleet overview: one query over clusters and their summaries (clusters/fleet-overview.ts). */
+export const listClustersRoute = viewerProcedure
+  .output(z.array(ZClusterOutput))
+  .query(({ ctx }) => listFleetClusters(ctx.c.pool));

@@ -18,7 +18,11 @@ export const createJobRoute = adminProcedure
   .input(ZCreateJobInput)
   .output(z.object({ jobId: z.string(), created: z.boolean() }))
   .mutation(async ({ ctx, input }) => {
-    const agent = await ctx.c.db.agent.findFirst({ where: { OR: [{ id: input.agent }, { name: input.agent }] } });
+    const { rows } = await ctx.c.pool.query<{ id: string }>(
+      "SELECT id FROM agents WHERE id = $1 OR name = $1 LIMIT 1",
+      [input.agent],
+    );
+    const agent = rows[0];
     if (!agent) throw new AppError("AGENT_NOT_FOUND", `no agent named ${input.agent}`);
     const payload = parseJobPayload(input.kind, input.payload);
     if (!payload.success) throw new AppError("BAD_JOB_PAYLOAD", `${input.kind}: ${payload.error}`);
@@ -30,6 +34,7 @@ export const createJobRoute = adminProcedure
       maxAttempts: input.maxAttempts,
       createdById: ctx.caller.id,
     });
-    if (job.created) await audit(ctx.c, ctx.caller, "job.create", { target: job.id, details: { kind: input.kind } });
+    if (job.created)
+      await audit(ctx.c, ctx.caller, "job.create", { target: job.id, details: { kind: input.kind } });
     return { jobId: job.id, created: job.created };
   });
